@@ -1,0 +1,161 @@
+"""The compiled ruleset: a validated hierarchy, parsed formulas and the evaluation graph.
+
+Everything here is computed once per ruleset and shared, read-only, by every evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+import networkx as nx
+
+from parindex_rules.diagnostics import Diagnostic, Path
+from parindex_rules.expr.nodes import Formula
+from parindex_rules.loader.yaml import SourceMap
+from parindex_rules.methods.base import ScoringMethod
+from parindex_rules.model.ruleset import InputSpec, Origin, RulesetDocument, Source, Sourced
+
+#: The id of the whole index (the root of the hierarchy). No decision number looks like it.
+ROOT_ID = "total"
+
+Level = Literal["total", "field", "criterion", "subcriterion"]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """A node's `source`, or why it is `provisional`."""
+
+    source: Source | None
+    provisional: str | None
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.provisional is not None
+
+    def text(self, documents: dict[str, str] | None = None) -> str:
+        if self.provisional is not None:
+            return f"provisional: {self.provisional}"
+        if self.source is None:
+            return "no provenance"
+        s = self.source
+        title = (documents or {}).get(s.document, s.document)
+        parts = [title]
+        if s.part:
+            parts.append(f"part {s.part}")
+        if s.row:
+            parts.append(f"row {s.row}")
+        if s.line:
+            parts.append(f"line {s.line}")
+        text = ", ".join(parts)
+        if s.quote:
+            text += f': "{s.quote}"'
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        if self.provisional is not None:
+            return {"provisional": self.provisional}
+        if self.source is None:
+            return {}
+        return {"source": self.source.model_dump(exclude_none=True)}
+
+
+@dataclass
+class CompiledNode:
+    """One node of the hierarchy (the root, a field, a criterion or a sub-criterion)."""
+
+    id: str
+    name: str
+    level: Level
+    parent: str | None
+    children: list[str]
+    max: Decimal
+    origin: Origin
+    provenance: Provenance
+    path: Path
+    file: str
+    line: int
+    rule: str | None = None
+    method: ScoringMethod | None = None
+    inputs: dict[str, InputSpec] = field(default_factory=dict)
+    evidence: Sourced[str] | None = None
+    missing: str = "error"
+    may_be_not_applicable: bool = True
+    notes: str | None = None
+    basis: str | None = None
+    excerpt_of: Decimal | None = None
+    evidence_documents: str | None = None
+    replaces: str | None = None
+    #: True when this node or any descendant is provisional: its score rests on provisional content.
+    rests_on_provisional: bool = False
+    #: The origin shown in reports: the node's own, or "mixed" for a parent of several origins.
+    origin_label: str = "assessed"
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children and self.level != "total"
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class CompiledDerived:
+    """A named intermediate value."""
+
+    name: str
+    formula: Formula
+    label: str | None
+    provenance: Provenance
+    file: str
+    line: int
+
+
+@dataclass
+class CompiledRuleset:
+    """Everything needed to evaluate units, computed once."""
+
+    document: RulesetDocument
+    source_map: SourceMap
+    file: str
+    #: Nodes in pre-order (root first, then each field and its descendants in the decision's order).
+    nodes: dict[str, CompiledNode]
+    derived: dict[str, CompiledDerived]
+    parameters: dict[str, Decimal]
+    #: Input name → the leaf that declares it.
+    input_owner: dict[str, str]
+    graph: nx.DiGraph
+    #: Derived values in dependency order.
+    derived_order: list[str]
+    #: Leaves in the decision's order, then parents bottom-up (children before parents).
+    leaf_order: list[str]
+    parent_order: list[str]
+    diagnostics: list[Diagnostic]
+    content_hash: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.document.id
+
+    @property
+    def root(self) -> CompiledNode:
+        return self.nodes[ROOT_ID]
+
+    @property
+    def provisional_nodes(self) -> list[CompiledNode]:
+        return [n for n in self.nodes.values() if n.provenance.is_provisional]
+
+    @property
+    def provisional(self) -> bool:
+        """A ruleset is official only when no node (nor derived value) is provisional."""
+        return bool(self.provisional_nodes) or any(
+            d.provenance.is_provisional for d in self.derived.values()
+        )
+
+    def leaves(self) -> list[CompiledNode]:
+        return [self.nodes[i] for i in self.leaf_order]
+
+    def document_titles(self) -> dict[str, str]:
+        return {key: ref.title for key, ref in self.document.documents.items()}

@@ -1,0 +1,136 @@
+"""Find a ruleset by id (``vinhlong-2023/so``) or by path.
+
+Ids are looked up in ruleset packs: this package's own ``rulesets/`` folder and any package
+registered in the ``parindex_rules.rulesets`` entry-point group. A pack maps
+``<province>-<year>/<set>`` to ``<province>-<year>/<set>.yaml`` under its root folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+from parindex_rules.diagnostics import Diagnostic, RulesetError
+from parindex_rules.model.common import RULESET_ID
+from parindex_rules.plugins import registry
+
+
+@dataclass(frozen=True)
+class RulesetPack:
+    """A folder of rulesets shipped by a package (``<province>-<year>/<set>.yaml``)."""
+
+    name: str
+    package: str
+    folder: str = ""
+
+    def root(self) -> Traversable:
+        base = resources.files(self.package)
+        return base.joinpath(self.folder) if self.folder else base
+
+    def ids(self) -> list[str]:
+        out = []
+        root = self.root()
+        if not root.is_dir():
+            return out
+        for province in sorted(root.iterdir(), key=lambda p: p.name):
+            if not province.is_dir() or province.name.startswith((".", "_")):
+                continue
+            for entry in sorted(province.iterdir(), key=lambda p: p.name):
+                if entry.is_file() and entry.name.endswith(".yaml"):
+                    ruleset_id = f"{province.name}/{entry.name[:-5]}"
+                    if RULESET_ID.match(ruleset_id):
+                        out.append(ruleset_id)
+        return out
+
+    def find(self, ruleset_id: str) -> Traversable | None:
+        province, _, name = ruleset_id.partition("/")
+        entry = self.root().joinpath(province).joinpath(f"{name}.yaml")
+        return entry if entry.is_file() else None
+
+
+#: The rulesets shipped with parindex-rules (registered in pyproject.toml like any pack).
+BUILTIN_PACK = RulesetPack(name="parindex-rules", package="parindex_rules.rulesets")
+
+
+def _validate_pack(name: str, obj: object) -> str | None:
+    if not isinstance(obj, RulesetPack):
+        return f"{obj!r} is not a RulesetPack"
+    return None
+
+
+registry.set_validator("rulesets", _validate_pack)
+
+
+def packs() -> list[RulesetPack]:
+    found: list[RulesetPack] = [registry.get("rulesets", n) for n in registry.names("rulesets")]
+    return found
+
+
+def known_ids() -> dict[str, RulesetPack]:
+    out: dict[str, RulesetPack] = {}
+    for pack in packs():
+        for ruleset_id in pack.ids():
+            out.setdefault(ruleset_id, pack)
+    return out
+
+
+def looks_like_path(ref: str) -> bool:
+    return (
+        ref.endswith((".yaml", ".yml", ".json")) or "\\" in ref or ref.startswith((".", "/", "~"))
+    )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a ruleset's text comes from, and the name diagnostics use for it."""
+
+    display: str
+    path: Path | None
+    resource: Traversable | None
+
+    def read_bytes(self) -> bytes:
+        if self.path is not None:
+            return self.path.read_bytes()
+        assert self.resource is not None
+        return self.resource.read_bytes()
+
+
+def resolve(ref: str | Path) -> Resolved:
+    """A path to an existing file, or an installed ruleset id. Raises RulesetError (PR010)."""
+    if isinstance(ref, Path) or looks_like_path(str(ref)) or Path(str(ref)).is_file():
+        path = Path(ref).expanduser()
+        return Resolved(display=str(ref), path=path, resource=None)
+    text = str(ref)
+    ids = known_ids()
+    pack = ids.get(text)
+    if pack is not None:
+        resource = pack.find(text)
+        if resource is not None:
+            return Resolved(
+                display=f"{text} ({pack.name})", path=_as_path(resource), resource=resource
+            )
+    close = difflib.get_close_matches(text, list(ids), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else None
+    if hint is None and ids:
+        hint = "installed: " + ", ".join(sorted(ids))
+    raise RulesetError(
+        [
+            Diagnostic.make(
+                "PR010",
+                f"no ruleset {text!r}: not an installed id nor a file",
+                file=text,
+                hint=hint,
+            )
+        ]
+    )
+
+
+def _as_path(resource: Traversable) -> Path | None:
+    try:
+        path = Path(str(resource))
+    except TypeError:  # pragma: no cover - zipped installs
+        return None
+    return path if path.is_file() else None

@@ -1,0 +1,358 @@
+"""Read YAML (and JSON, a subset of it) into plain data plus the position of every node.
+
+We compose the YAML node tree (every node keeps its start mark) and build plain Python values
+ourselves instead of using ruamel.yaml's constructors, because we need:
+
+- the line and column of every key and value, for diagnostics;
+- numbers read from their source text, so ``0.1`` becomes ``Decimal("0.1")``, never a float;
+- duplicate keys, aliases and custom tags reported as errors, all at once;
+- limits on size, node count and depth checked before any work is wasted.
+
+Round-trip editing (``parindex fmt``) uses ruamel.yaml's round-trip mode elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from parindex_rules import limits
+from parindex_rules.diagnostics import Diagnostic, DiagnosticError
+from parindex_rules.diagnostics import Path as NodePath
+
+_TAG = "tag:yaml.org,2002:"
+_INT_TEXT = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass
+class SourceMap:
+    """Where each node of a loaded document stands (1-based line and column)."""
+
+    file: str
+    values: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: NodePath, *, key: bool = False) -> tuple[int, int]:
+        """Position of the node at `path` (its key when `key`), else of its nearest ancestor."""
+        probe = tuple(path)
+        while True:
+            if key and probe in self.keys:
+                return self.keys[probe]
+            if probe in self.values:
+                return self.values[probe]
+            if probe in self.keys:
+                return self.keys[probe]
+            if not probe:
+                return (1, 1)
+            probe = probe[:-1]
+
+    def diagnostic(
+        self,
+        code: str,
+        message: str,
+        path: NodePath,
+        *,
+        key: bool = False,
+        hint: str | None = None,
+        **extra: Any,
+    ) -> Diagnostic:
+        line, column = self.locate(path, key=key)
+        return Diagnostic.make(
+            code, message, file=self.file, line=line, column=column, path=path, hint=hint, **extra
+        )
+
+    def sub(self, prefix: NodePath) -> SourceMap:
+        """A view whose paths are relative to `prefix` (for a document embedded in another)."""
+        n = len(prefix)
+        view = SourceMap(self.file)
+        view.values = {p[n:]: v for p, v in self.values.items() if p[:n] == prefix}
+        view.keys = {p[n:]: v for p, v in self.keys.items() if p[:n] == prefix}
+        return view
+
+
+@dataclass
+class LoadedDocument:
+    """Plain data (dict/list/str/int/Decimal/bool/None) and where each part came from."""
+
+    data: Any
+    source_map: SourceMap
+    text: str
+
+    @property
+    def file(self) -> str:
+        return self.source_map.file
+
+
+def read_text(path: Path, *, max_bytes: int, display: str | None = None) -> str:
+    """Read a UTF-8 file, refusing other encodings and oversized files with located errors."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DiagnosticError(
+                [
+                    Diagnostic.make(
+                        "PR901",
+                        f"file is {size} bytes; the limit is {max_bytes}",
+                        file=name,
+                        line=1,
+                        column=1,
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise DiagnosticError(
+            [Diagnostic.make("PR001", f"cannot read file: {reason}", file=name)]
+        ) from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """Decode UTF-8 (an optional BOM is dropped); report the first bad byte's position."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        hint = "save the file as UTF-8 (Vietnamese text in another code page is not supported)"
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            hint = "the file is UTF-16; save it as UTF-8"
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR002",
+                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                    file=name,
+                    line=line,
+                    column=column,
+                    hint=hint,
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR002",
+                    "the file holds a NUL character: it is binary, not text",
+                    file=name,
+                    line=line,
+                    column=column,
+                )
+            ]
+        )
+    return text
+
+
+def load_yaml_file(path: Path, *, max_bytes: int, display: str | None = None) -> LoadedDocument:
+    name = display or str(path)
+    return load_yaml_text(read_text(path, max_bytes=max_bytes, display=name), name)
+
+
+def load_yaml_text(text: str, name: str = "<input>") -> LoadedDocument:
+    """Parse one YAML document; every problem found is raised together as a DiagnosticError."""
+    source_map = SourceMap(name)
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise DiagnosticError(
+            [Diagnostic.make("PR003", "the file is empty", file=name, line=1, column=1)]
+        )
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        raise DiagnosticError([_syntax_diagnostic(exc, name, text)]) from None
+    except YAMLError as exc:  # e.g. several documents in one stream
+        raise DiagnosticError(
+            [Diagnostic.make("PR004", _one_line(str(exc)), file=name, line=1, column=1)]
+        ) from None
+    except RecursionError:
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR903",
+                    f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
+                    file=name,
+                    line=1,
+                    column=1,
+                )
+            ]
+        ) from None
+    if node is None:
+        raise DiagnosticError(
+            [Diagnostic.make("PR003", "the file is empty", file=name, line=1, column=1)]
+        )
+    builder = _Builder(source_map)
+    data = builder.build(node, (), 0)
+    if builder.problems:
+        raise DiagnosticError(builder.problems)
+    return LoadedDocument(data=data, source_map=source_map, text=text)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def _syntax_diagnostic(exc: MarkedYAMLError, name: str, text: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + 1) if mark is not None else 1
+    column = (mark.column + 1) if mark is not None else 1
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    message = f"{problem}{context}".strip()
+    lines = text.splitlines()
+    # A tab used for indentation is the most common authoring slip: name it plainly.
+    tab_line = next(
+        (i for i, row in enumerate(lines) if row[: len(row) - len(row.lstrip())].count("\t")),
+        None,
+    )
+    tab_related = (
+        "\\t" in message or "tab" in message or (tab_line is not None and tab_line + 1 <= line)
+    )
+    if tab_related and tab_line is not None:
+        row = lines[tab_line]
+        return Diagnostic.make(
+            "PR006",
+            "a tab is used for indentation; YAML allows spaces only",
+            file=name,
+            line=tab_line + 1,
+            column=row.index("\t") + 1,
+            hint="replace the tab with spaces",
+        )
+    return Diagnostic.make("PR004", message, file=name, line=line, column=column)
+
+
+class _Builder:
+    """Turn composed YAML nodes into plain data, recording positions and problems."""
+
+    def __init__(self, source_map: SourceMap) -> None:
+        self.source_map = source_map
+        self.problems: list[Diagnostic] = []
+        self.count = 0
+        self.seen: set[int] = set()
+
+    def _pos(self, node: Node) -> tuple[int, int]:
+        mark = node.start_mark
+        return (mark.line + 1, mark.column + 1)
+
+    def _problem(self, code: str, message: str, node: Node, path: NodePath, **kw: Any) -> None:
+        line, column = self._pos(node)
+        self.problems.append(
+            Diagnostic.make(
+                code, message, file=self.source_map.file, line=line, column=column, path=path, **kw
+            )
+        )
+
+    def build(self, node: Node, path: NodePath, depth: int) -> Any:
+        self.count += 1
+        if self.count > limits.MAX_YAML_NODES:
+            if self.count == limits.MAX_YAML_NODES + 1:
+                self._problem("PR902", f"more than {limits.MAX_YAML_NODES} YAML nodes", node, path)
+            return None
+        if depth > limits.MAX_YAML_DEPTH:
+            self._problem(
+                "PR903",
+                f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
+                node,
+                path,
+            )
+            return None
+        # A node met twice is an alias (*name): refused, it would let a small file explode.
+        if not isinstance(node, ScalarNode):
+            if id(node) in self.seen:
+                self._problem(
+                    "PR012",
+                    "YAML aliases (*name) are not allowed in these files",
+                    node,
+                    path,
+                    hint="write the value out, or use `extends:` to reuse a ruleset",
+                )
+                return None
+            self.seen.add(id(node))
+        if getattr(node, "anchor", None):
+            self._problem(
+                "PR012",
+                f"YAML anchors (&{node.anchor}) are not allowed in these files",
+                node,
+                path,
+            )
+        self.source_map.values.setdefault(path, self._pos(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            if node.tag != _TAG + "seq":
+                self._problem("PR008", f"custom YAML tag {node.tag!r} is not allowed", node, path)
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: NodePath, depth: int) -> dict[str, Any]:
+        if node.tag not in (_TAG + "map", _TAG + "omap"):
+            self._problem("PR008", f"custom YAML tag {node.tag!r} is not allowed", node, path)
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self._problem("PR103", "a key must be plain text", key_node, path)
+                continue
+            if key_node.tag == _TAG + "merge":
+                self._problem(
+                    "PR012", "YAML merge keys (<<) are not allowed in these files", key_node, path
+                )
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in out or key in first_seen:
+                line0 = first_seen.get(key, 0)
+                self._problem(
+                    "PR005",
+                    f"duplicate key {key!r} (first at line {line0})",
+                    key_node,
+                    child,
+                    hint="a YAML mapping keeps only one value per key: merge or rename",
+                )
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            self.source_map.keys[child] = self._pos(key_node)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+    def _scalar(self, node: ScalarNode, path: NodePath) -> Any:
+        tag = node.tag
+        text = node.value
+        if tag == _TAG + "str":
+            return text
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            return text.lower() == "true"
+        if tag == _TAG + "int":
+            cleaned = text.replace("_", "")
+            if _INT_TEXT.match(cleaned):
+                return int(cleaned)
+            return text
+        if tag == _TAG + "float":
+            try:
+                value = Decimal(text.replace("_", ""))
+            except InvalidOperation:
+                return text
+            return value if value.is_finite() else text
+        if tag == _TAG + "timestamp":
+            return text
+        self._problem("PR008", f"custom YAML tag {tag!r} is not allowed", node, path)
+        return text

@@ -1,0 +1,201 @@
+"""What a scoring method is: the contract built-in and third-party methods share.
+
+A method is a class registered under a name in the ``parindex_rules.methods`` entry-point group.
+It has a pydantic ``Config`` model (the settings written under a leaf's ``scoring:``), checks
+its settings once at compile time (:meth:`ScoringMethod.prepare`), reads a unit's raw fact
+(:meth:`ScoringMethod.read`) and scores it (:meth:`ScoringMethod.evaluate`), returning an
+:class:`Outcome` that is the method's part of the explanation record.
+
+The core never names a method: what it needs to know (which origins a method allows, whether
+its facts come from the survey or from the assessment) is declared here as class attributes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from pydantic import ConfigDict
+
+from parindex_rules.diagnostics import Path
+from parindex_rules.expr.nodes import Env, Formula, Type
+from parindex_rules.model.common import Strict
+from parindex_rules.model.ruleset import InputSpec, Origin
+from parindex_rules.numbers import Number, RoundingMode
+from parindex_rules.plugins import API_VERSION, registry
+
+
+class MethodConfig(Strict):
+    """Base of every method's settings. ``method`` names the method."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    method: str
+
+
+class FactProblem(Exception):
+    """A unit's fact does not fit the item (wrong type, off the allowed values, ...)."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class LeafInfo:
+    """What a method may know of its leaf."""
+
+    id: str
+    name: str
+    max: Decimal
+    origin: Origin
+    rule: str | None
+    inputs: Mapping[str, InputSpec]
+
+
+class CompileContext(ABC):
+    """Given to :meth:`ScoringMethod.prepare`: parse formulas and report located problems.
+
+    Paths are relative to the leaf's ``scoring`` block, e.g. ``("bands", 2, "below")``.
+    """
+
+    leaf: LeafInfo
+    rounding: RoundingMode
+
+    @abstractmethod
+    def formula(self, text: str, path: Path, *, expect: Type = Type.NUMBER) -> Formula | None:
+        """Parse `text`; problems are reported at `path`; None when it does not compile."""
+
+    @abstractmethod
+    def error(self, code: str, message: str, path: Path = (), hint: str | None = None) -> None:
+        """Report a problem at `path`."""
+
+    @abstractmethod
+    def warning(self, code: str, message: str, path: Path = (), hint: str | None = None) -> None:
+        """Report a warning at `path`."""
+
+    @abstractmethod
+    def has_name(self, name: str) -> bool:
+        """Whether a formula may read `name` (an input, derived value or parameter)."""
+
+
+class EvalContext(ABC):
+    """Given to :meth:`ScoringMethod.evaluate` for one unit, one stage, one leaf."""
+
+    leaf: LeafInfo
+    stage: str
+    year: int
+    #: The fact read by :meth:`ScoringMethod.read` (None for methods scored from inputs).
+    value: Any
+    #: Where `value` came from, e.g. "appraisal round 2 (facts.yaml:40:15)".
+    value_source: str
+    #: For survey methods: the policy for a missing year ("none" or "previous_year").
+    survey_fallback: str
+
+    @abstractmethod
+    def env(self) -> Env:
+        """The environment formulas evaluate in (inputs, derived values, parameters, max)."""
+
+    @abstractmethod
+    def lookup(self, name: str) -> Number:
+        """The value of an input, derived value or parameter; raises MissingValue."""
+
+
+@dataclass
+class Outcome:
+    """A method's result for one leaf: the score and the method's part of the explanation."""
+
+    score: Number
+    matched: str | None = None
+    steps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    zero_reason: str | None = None
+    caps: list[str] = field(default_factory=list)
+    #: The method found the item not applicable (e.g. a zero denominator read as "không phát sinh").
+    not_applicable: str | None = None
+    #: Extra inputs the method read besides formula names: (name, value, where from).
+    inputs: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+class ScoringMethod(ABC):
+    """Base class of scoring methods. Subclass it, set ``Config``, implement :meth:`evaluate`."""
+
+    #: The plugin API version this method targets.
+    api_version: ClassVar[int] = API_VERSION
+    #: The settings model; its fields are the keys allowed under ``scoring:``.
+    Config: ClassVar[type[MethodConfig]] = MethodConfig
+    #: Origins a leaf using this method may have; the first default is ``default_origin``.
+    allowed_origins: ClassVar[frozenset[Origin]] = frozenset(
+        {Origin.ASSESSED, Origin.BONUS, Origin.PENALTY, Origin.SURVEY, Origin.APPRAISAL_ONLY}
+    )
+    default_origin: ClassVar[Origin] = Origin.ASSESSED
+    #: Which facts the method reads: a score or outcome given for the item ("assessment": the
+    #: self score, then appraisal rounds), the item's declared inputs ("inputs": {name: value}
+    #: per round, read through :meth:`EvalContext.lookup`), or survey values by year ("survey").
+    reads: ClassVar[Literal["assessment", "inputs", "survey"]] = "assessment"
+    #: One-line description for `parindex list` and the docs.
+    summary: ClassVar[str] = ""
+
+    def __init__(self, config: MethodConfig, leaf: LeafInfo) -> None:
+        self.config = config
+        self.leaf = leaf
+
+    @property
+    def name(self) -> str:
+        return self.config.method
+
+    def prepare(self, ctx: CompileContext) -> None:  # noqa: B027 - optional hook
+        """Check settings against the leaf and parse formulas, once, at compile time."""
+
+    def names(self) -> set[str]:
+        """Inputs, derived values and parameters the method reads (the graph's edges)."""
+        return set()
+
+    def best(self) -> Number | None:
+        """The most points the rule can give, when known (checked against the maximum)."""
+        return None
+
+    def read(self, raw: Any) -> Any:
+        """Turn a raw fact into the method's value; raise :class:`FactProblem` if it misfits."""
+        return raw
+
+    @abstractmethod
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        """Score one unit's leaf."""
+
+    def evaluate_batch(  # pragma: no cover - optional, see docs/scale.md
+        self, columns: Mapping[str, Sequence[Any]]
+    ) -> Sequence[Number] | None:
+        """Optionally score many units at once; None means "loop over :meth:`evaluate`"."""
+        return None
+
+    def describe(self) -> str:
+        """A short text of the rule as configured (for docs and explanations)."""
+        return self.summary
+
+
+def _validate_method(name: str, obj: Any) -> str | None:
+    if not (isinstance(obj, type) and issubclass(obj, ScoringMethod)):
+        return f"{obj!r} is not a ScoringMethod subclass"
+    config = getattr(obj, "Config", None)
+    if not (isinstance(config, type) and issubclass(config, MethodConfig)):
+        return f"{obj.__name__}.Config is not a MethodConfig subclass"
+    if obj.default_origin not in obj.allowed_origins:
+        return f"{obj.__name__}.default_origin is not one of its allowed_origins"
+    return None
+
+
+registry.set_validator("methods", _validate_method)
+
+
+def get_method(name: str) -> type[ScoringMethod] | None:
+    method: type[ScoringMethod] | None = registry.get("methods", name)
+    return method
+
+
+def method_names() -> list[str]:
+    return registry.names("methods")

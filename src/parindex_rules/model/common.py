@@ -1,0 +1,98 @@
+"""Building blocks shared by the ruleset and facts models."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from parindex_rules.numbers import NotADecimal, parse_decimal
+
+
+class Strict(BaseModel):
+    """Every model forbids unknown keys: a misspelt key is an error, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _to_decimal(value: Any) -> Decimal:
+    try:
+        return parse_decimal(value)
+    except NotADecimal as exc:
+        raise PydanticCustomError("invalid_decimal", str(exc)) from None
+
+
+_DECIMAL_SCHEMA = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$"},
+    ],
+    "description": 'An exact decimal: a number, or text such as "0.5" or "0,5".',
+}
+
+#: An exact decimal, read from YAML/JSON text; "0,5" (decimal comma) accepted.
+Dec = Annotated[Decimal, BeforeValidator(_to_decimal), WithJsonSchema(_DECIMAL_SCHEMA)]
+
+NODE_ID = re.compile(r"^(?:[IVXLCDM]+|\d+[a-z]?)(?:\.\d+[a-z]?)*$")
+NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+RULESET_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}/[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _to_node_id(value: Any) -> str:
+    # `id: 1.2` unquoted reaches us as a decimal; its text is what the author meant.
+    if isinstance(value, bool):
+        raise PydanticCustomError("invalid_id", 'an id is text such as "1.2", not true/false')
+    if isinstance(value, int | Decimal):
+        value = str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("invalid_id", 'an id is text such as "1.2"')
+    if not NODE_ID.match(value):
+        raise PydanticCustomError(
+            "invalid_id",
+            f'{value!r} is not a decision number such as "1", "1.2", "2.3.1" or "I.8"',
+        )
+    return value
+
+
+def _to_name(value: Any) -> str:
+    if not isinstance(value, str) or not NAME.match(value):
+        raise PydanticCustomError(
+            "invalid_name",
+            f"{value!r} is not a name: use lower-case ASCII letters, digits and _ "
+            "(e.g. so_dung_han)",
+        )
+    return value
+
+
+NodeId = Annotated[
+    str,
+    BeforeValidator(_to_node_id),
+    WithJsonSchema({"type": "string", "pattern": NODE_ID.pattern}),
+]
+Name = Annotated[
+    str, BeforeValidator(_to_name), WithJsonSchema({"type": "string", "pattern": NAME.pattern})
+]
+
+
+def _to_text_date(value: Any) -> str:
+    """Dates stay text in the model (ISO "2023-08-11"); checked for shape here."""
+    text = str(value)
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        raise PydanticCustomError("invalid_date", f"{value!r} is not a date written 2023-08-11")
+    import datetime as _dt
+
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError("invalid_date", f"{value!r} is not a real date") from None
+    return text
+
+
+IsoDate = Annotated[
+    str,
+    BeforeValidator(_to_text_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]

@@ -1,0 +1,259 @@
+"""Exact numbers.
+
+Scores are decimals and must never carry binary-float noise. Addition, subtraction and
+multiplication of decimals are exact (the context below has far more digits than any rule
+needs, and traps the rare case that would not be). Division is the one operation that can
+leave the decimals (1/3): the result then becomes a :class:`fractions.Fraction`, which stays
+exact, and goes back to a decimal whenever the value is a finite decimal again. Rounding happens
+once, at the end, with the mode the ruleset declares (:func:`round_to`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Underflow,
+)
+from enum import Enum
+from fractions import Fraction
+
+Number = Decimal | Fraction
+
+#: Exact decimal arithmetic: an inexact result raises, and we switch to a fraction.
+EXACT = Context(
+    prec=80,
+    rounding=ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[Inexact, InvalidOperation, DivisionByZero, Overflow, Underflow],
+)
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+class RoundingMode(str, Enum):
+    """Rounding modes a ruleset may declare (default ``half_up``, as published tables round)."""
+
+    HALF_UP = "half_up"
+    HALF_EVEN = "half_even"
+    HALF_DOWN = "half_down"
+    UP = "up"
+    DOWN = "down"
+    CEILING = "ceiling"
+    FLOOR = "floor"
+
+    @property
+    def decimal_mode(self) -> str:
+        return _DECIMAL_MODES[self]
+
+
+_DECIMAL_MODES = {
+    RoundingMode.HALF_UP: ROUND_HALF_UP,
+    RoundingMode.HALF_EVEN: ROUND_HALF_EVEN,
+    RoundingMode.HALF_DOWN: ROUND_HALF_DOWN,
+    RoundingMode.UP: ROUND_UP,
+    RoundingMode.DOWN: ROUND_DOWN,
+    RoundingMode.CEILING: ROUND_CEILING,
+    RoundingMode.FLOOR: ROUND_FLOOR,
+}
+
+
+class NotADecimal(ValueError):
+    """A value that cannot be read exactly as a decimal."""
+
+
+def parse_decimal(value: object) -> Decimal:
+    """Read a decimal exactly from text ("0,5", "14.5"), an int, a Decimal or a float.
+
+    A float is read through its shortest repr (0.1 -> "0.1"), which is what the person who
+    typed it meant. Booleans, non-finite values and thousands separators are refused.
+    """
+    if isinstance(value, bool):
+        raise NotADecimal(f"{value!r} is true/false, not a number")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NotADecimal(f"{value} is not a finite number")
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NotADecimal(f"{value!r} is not a finite number")
+        return Decimal(repr(value))
+    if isinstance(value, Fraction):
+        exact = fraction_to_decimal(value)
+        if exact is None:
+            raise NotADecimal(f"{value} has no finite decimal form")
+        return exact
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DECIMAL_TEXT.match(text):
+            raise NotADecimal(f"{value!r} is not a decimal number (write 0.5 or 0,5)")
+        return Decimal(text.replace(",", "."))
+    raise NotADecimal(f"{value!r} is not a number")
+
+
+def fraction_to_decimal(value: Fraction) -> Decimal | None:
+    """The exact decimal of a fraction, or None when it has no finite decimal form."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return None
+    places = max(twos, fives)
+    scaled = value.numerator * (10**places) // value.denominator
+    return Decimal(scaled).scaleb(-places, EXACT)
+
+
+def normalize(value: Number) -> Number:
+    """Prefer a decimal whenever the value has a finite decimal form."""
+    if isinstance(value, Fraction):
+        exact = fraction_to_decimal(value)
+        return exact if exact is not None else value
+    return value
+
+
+def as_fraction(value: Number) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def add(a: Number, b: Number) -> Number:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        try:
+            return EXACT.add(a, b)
+        except (Inexact, Overflow, Underflow):
+            pass
+    return normalize(as_fraction(a) + as_fraction(b))
+
+
+def sub(a: Number, b: Number) -> Number:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        try:
+            return EXACT.subtract(a, b)
+        except (Inexact, Overflow, Underflow):
+            pass
+    return normalize(as_fraction(a) - as_fraction(b))
+
+
+def mul(a: Number, b: Number) -> Number:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        try:
+            return EXACT.multiply(a, b)
+        except (Inexact, Overflow, Underflow):
+            pass
+    return normalize(as_fraction(a) * as_fraction(b))
+
+
+def div(a: Number, b: Number) -> Number:
+    """Exact a / b. Dividing by zero raises ZeroDivisionError (callers apply the rule's policy)."""
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        try:
+            return EXACT.divide(a, b)
+        except (Inexact, Overflow, Underflow):
+            pass
+    return normalize(as_fraction(a) / as_fraction(b))
+
+
+def total(values: list[Number]) -> Number:
+    """Exact sum."""
+    acc: Number = ZERO
+    for value in values:
+        acc = add(acc, value)
+    return acc
+
+
+def neg(a: Number) -> Number:
+    return -a
+
+
+def round_to(value: Number, places: int, mode: RoundingMode = RoundingMode.HALF_UP) -> Decimal:
+    """Round exactly, once, to `places` decimal places with the declared mode."""
+    exponent = Decimal(1).scaleb(-places)
+    if isinstance(value, Decimal):
+        return value.quantize(exponent, rounding=mode.decimal_mode, context=_ROUNDING)
+    # An exact fraction: find the two neighbouring decimals and choose by the mode.
+    scale = 10**places
+    scaled = value * scale
+    floor = scaled.numerator // scaled.denominator
+    remainder = scaled - floor  # in [0, 1)
+    chosen = floor if remainder == 0 else _choose(floor, remainder, negative=value < 0, mode=mode)
+    return Decimal(chosen).scaleb(-places, _ROUNDING).quantize(exponent, context=_ROUNDING)
+
+
+_ROUNDING = Context(prec=200, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, Overflow])
+
+
+def _choose(floor: int, remainder: Fraction, *, negative: bool, mode: RoundingMode) -> int:
+    ceil = floor + 1
+    half = Fraction(1, 2)
+    # "Away from zero" is the ceiling for positives and the floor for negatives.
+    away, toward = (floor, ceil) if negative else (ceil, floor)
+    if mode is RoundingMode.CEILING:
+        return ceil
+    if mode is RoundingMode.FLOOR:
+        return floor
+    if mode is RoundingMode.UP:
+        return away
+    if mode is RoundingMode.DOWN:
+        return toward
+    if remainder != half:
+        return ceil if remainder > half else floor
+    if mode is RoundingMode.HALF_UP:
+        return away
+    if mode is RoundingMode.HALF_DOWN:
+        return toward
+    return floor if floor % 2 == 0 else ceil  # HALF_EVEN
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain notation, never an exponent: "66", "0.5", "89.95"."""
+    if value.is_zero():
+        value = value.copy_abs()
+    return format(value, "f")
+
+
+def format_exact(value: Number) -> str:
+    """A declared quantity (a maximum) without trailing zeros: "100", "14.5"; fractions as a/b."""
+    value = normalize(value)
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if value == value.to_integral_value():
+        return format_decimal(value.quantize(ONE, context=_ROUNDING))
+    return format_decimal(value.normalize(_ROUNDING))
+
+
+def format_rounded(value: Number, places: int, mode: RoundingMode) -> str:
+    """A computed quantity (a score, an index) rounded once, shown with exactly `places` digits."""
+    return format_decimal(round_to(value, places, mode))
+
+
+def compare(a: Number, b: Number) -> int:
+    """-1, 0 or 1, exactly, whatever mix of decimals and fractions."""
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return (a > b) - (a < b)
+    fa, fb = as_fraction(a), as_fraction(b)
+    return (fa > fb) - (fa < fb)
