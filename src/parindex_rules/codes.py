@@ -180,6 +180,8 @@ _ENTRIES: tuple[Code, ...] = (
     ),
     Code("PR519", "year-mismatch", _E, "The facts file is for another evaluation year."),
     Code("PR520", "negative-score", _E, "A score is negative."),
+    # -- input/output
+    Code("PR801", "no-reader", _E, "No facts reader handles this file (or has this name)."),
     # -- limits
     Code("PR901", "file-too-large", _E, "The file is larger than the limit for its kind."),
     Code("PR902", "too-many-yaml-nodes", _E, "The file holds more YAML nodes than the limit."),

@@ -8,17 +8,32 @@ bad usage exits 2, and no traceback ever reaches a user (set PARINDEX_DEBUG=1 to
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import pkgutil
 import sys
 import traceback
 from collections.abc import Sequence
+from types import ModuleType
 
 from parindex_rules import __version__
-from parindex_rules.cli import describe, explain, schema, score, validate
 from parindex_rules.cli.common import CommandError, print_diagnostics
 from parindex_rules.diagnostics import DiagnosticError
 
-COMMANDS = [validate, describe, schema, score, explain]
+
+def command_modules() -> list[ModuleType]:
+    """Every module of this package that defines ``register``: one verb each.
+
+    A module may set ``ORDER`` (default 100) to place its verb in ``--help``.
+    """
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name == "common":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            modules.append(module)
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"parindex-rules {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for module in COMMANDS:
+    for module in command_modules():
         module.register(subparsers)
     return parser
 

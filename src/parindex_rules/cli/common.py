@@ -10,7 +10,8 @@ from pathlib import Path
 from parindex_rules.api import Ruleset, load
 from parindex_rules.diagnostics import Diagnostic, sort_diagnostics
 from parindex_rules.fileio import write_atomic
-from parindex_rules.loader.facts import Facts, load_facts
+from parindex_rules.loader.facts import Facts
+from parindex_rules.readers import read_facts
 
 
 class CommandError(Exception):
@@ -32,7 +33,8 @@ def load_ruleset(ref: str) -> Ruleset:
 
 
 def load_facts_for(ruleset: Ruleset, path: str) -> Facts:
-    return load_facts(path)
+    """Read a facts file with the reader its suffix calls for (YAML/JSON, or a plugin's)."""
+    return read_facts(path, ruleset=ruleset)
 
 
 def emit(text: str, out: str | None) -> None:

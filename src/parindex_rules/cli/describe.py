@@ -9,6 +9,8 @@ from parindex_rules.numbers import format_exact
 from parindex_rules.report.json import dumps
 from parindex_rules.report.text import fit, provisional_banner, table
 
+ORDER = 20
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(

@@ -8,9 +8,11 @@ import difflib
 from parindex_rules.cli.common import add_format, add_out, emit, load_ruleset, print_diagnostics
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.engine import STAGES
-from parindex_rules.loader.facts import load_facts
+from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps
 from parindex_rules.report.text import provisional_banner
+
+ORDER = 50
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset)
-    facts = load_facts(args.facts)
+    facts = read_facts(args.facts, ruleset=ruleset)
     ids = [u.unit for u in facts.units]
     if args.unit not in ids:
         close = difflib.get_close_matches(args.unit, ids, n=1)

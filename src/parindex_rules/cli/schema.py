@@ -8,6 +8,8 @@ from parindex_rules.cli.common import add_out, emit
 from parindex_rules.model.schema import facts_schema, ruleset_schema
 from parindex_rules.report.json import dumps
 
+ORDER = 30
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("schema", help="print the JSON Schema of the ruleset format")

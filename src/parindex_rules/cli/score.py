@@ -7,9 +7,11 @@ import argparse
 from parindex_rules.api import CohortResult, Ruleset
 from parindex_rules.cli.common import add_format, add_out, emit, load_ruleset, print_diagnostics
 from parindex_rules.evaluate.engine import STAGES
-from parindex_rules.loader.facts import load_facts
+from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps, unit_json
-from parindex_rules.report.text import node_rows, provisional_banner, table, unit_rows
+from parindex_rules.report.text import render_table
+
+ORDER = 40
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def score_cohort(ruleset: Ruleset, facts_path: str, stage: str) -> CohortResult | None:
     """Evaluate; print diagnostics; None when any is an error (nothing partial is written)."""
-    facts = load_facts(facts_path)
+    facts = read_facts(facts_path, ruleset=ruleset)
     cohort = ruleset.evaluate_cohort(facts, stage=stage)  # type: ignore[arg-type]
     diagnostics = cohort.all_diagnostics()
     print_diagnostics(diagnostics)
@@ -58,28 +60,3 @@ def run(args: argparse.Namespace) -> int:
         return 0
     emit(render_table(ruleset, cohort, summary=args.summary), args.out)
     return 0
-
-
-def render_table(ruleset: Ruleset, cohort: CohortResult, *, summary: bool = False) -> str:
-    lines = []
-    banner = provisional_banner(ruleset.id, ruleset.provisional)
-    if banner:
-        lines.append(banner)
-    lines.append(f"{ruleset.id} — {ruleset.title} — stage: {cohort.stage}")
-    lines.append("")
-    headers = ["rank", "unit", "name", "score", "max", "index %", "class", "note"]
-    lines.append(table(headers, unit_rows(cohort.units), right=[0, 3, 4, 5]))
-    if not summary:
-        for result in cohort.units:
-            if not result.evaluated:
-                continue
-            lines.append("")
-            lines.append(f"{result.unit} — {result.name}")
-            lines.append(
-                table(
-                    ["id", "name", "score", "max", "index %", "origin", "note"],
-                    node_rows(result),
-                    right=[2, 3, 4],
-                )
-            )
-    return "\n".join(lines) + "\n"

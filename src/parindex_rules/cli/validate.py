@@ -7,6 +7,8 @@ import argparse
 from parindex_rules.api import validate_ruleset
 from parindex_rules.cli.common import print_diagnostics
 
+ORDER = 10
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.numbers import format_exact
+
+if TYPE_CHECKING:
+    from parindex_rules.api import CohortResult, Ruleset
 
 
 def provisional_banner(ruleset_id: str, provisional: bool) -> str | None:
@@ -101,3 +105,28 @@ def node_rows(result: UnitResult, *, name_width: int = 48) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def render_table(ruleset: Ruleset, cohort: CohortResult, *, summary: bool = False) -> str:
+    lines = []
+    banner = provisional_banner(ruleset.id, ruleset.provisional)
+    if banner:
+        lines.append(banner)
+    lines.append(f"{ruleset.id} — {ruleset.title} — stage: {cohort.stage}")
+    lines.append("")
+    headers = ["rank", "unit", "name", "score", "max", "index %", "class", "note"]
+    lines.append(table(headers, unit_rows(cohort.units), right=[0, 3, 4, 5]))
+    if not summary:
+        for result in cohort.units:
+            if not result.evaluated:
+                continue
+            lines.append("")
+            lines.append(f"{result.unit} — {result.name}")
+            lines.append(
+                table(
+                    ["id", "name", "score", "max", "index %", "origin", "note"],
+                    node_rows(result),
+                    right=[2, 3, 4],
+                )
+            )
+    return "\n".join(lines) + "\n"

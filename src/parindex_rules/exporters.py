@@ -1,0 +1,74 @@
+"""Result exporters: a cohort's results written in some format (JSON, text, xlsx, HTML, ...).
+
+An exporter is registered in the ``parindex_rules.exporters`` entry-point group, like the
+built-in JSON and text exporters. It returns the whole file's content; the CLI writes it
+atomically. Output must be deterministic: the same inputs give byte-identical output.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+
+from parindex_rules.plugins import API_VERSION, registry
+from parindex_rules.report.json import dumps, unit_json
+from parindex_rules.report.text import render_table
+
+if TYPE_CHECKING:
+    from parindex_rules.api import CohortResult, Ruleset
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    api_version: ClassVar[int]
+    #: The usual file suffix, with the dot.
+    suffix: ClassVar[str]
+    #: True when `export` returns bytes.
+    binary: ClassVar[bool]
+    summary: ClassVar[str]
+
+    def export(self, ruleset: Ruleset, cohort: CohortResult) -> str | bytes: ...
+
+
+class JsonExporter:
+    api_version: ClassVar[int] = API_VERSION
+    suffix: ClassVar[str] = ".json"
+    binary: ClassVar[bool] = False
+    summary: ClassVar[str] = "the `score` JSON of shared/interfaces.md"
+
+    def export(self, ruleset: Ruleset, cohort: CohortResult) -> str:
+        return dumps(
+            {
+                "ruleset": ruleset.id,
+                "provisional": ruleset.provisional,
+                "stage": cohort.stage,
+                "units": [unit_json(u) for u in cohort.units],
+            }
+        )
+
+
+class TextExporter:
+    api_version: ClassVar[int] = API_VERSION
+    suffix: ClassVar[str] = ".txt"
+    binary: ClassVar[bool] = False
+    summary: ClassVar[str] = "plain-text tables"
+
+    def export(self, ruleset: Ruleset, cohort: CohortResult) -> str:
+        return render_table(ruleset, cohort)
+
+
+def _validate_exporter(name: str, obj: object) -> str | None:
+    exporter = obj() if isinstance(obj, type) else obj
+    if not isinstance(exporter, Exporter):
+        return f"{obj!r} is not an Exporter (needs suffix, binary, summary and export())"
+    return None
+
+
+registry.set_validator("exporters", _validate_exporter)
+
+
+def exporters() -> dict[str, Exporter]:
+    out: dict[str, Exporter] = {}
+    for name in registry.names("exporters"):
+        obj = registry.get("exporters", name)
+        out[name] = obj() if isinstance(obj, type) else obj
+    return out
