@@ -285,7 +285,11 @@ def load(ref: str | Path) -> Ruleset:
                 ]
             ) from None
         text = decode(raw, resolved.display)
-        loaded = load_yaml_text(text, resolved.display if resolved.path is None else str(ref))
+        loaded = load_yaml_text(
+            text,
+            resolved.display if resolved.path is None else str(ref),
+            max_nodes=limits.MAX_RULESET_YAML_NODES,
+        )
     except DiagnosticError as exc:
         if isinstance(exc, RulesetError):
             raise
@@ -296,7 +300,7 @@ def load(ref: str | Path) -> Ruleset:
 def loads(text: str, name: str = "<ruleset>") -> Ruleset:
     """Compile a ruleset from YAML text."""
     try:
-        loaded = load_yaml_text(text, name)
+        loaded = load_yaml_text(text, name, max_nodes=limits.MAX_RULESET_YAML_NODES)
     except DiagnosticError as exc:
         raise RulesetError(exc.diagnostics) from None
     return Ruleset(compile_document(loaded))
