@@ -32,7 +32,7 @@ from parindex_rules.diagnostics import Diagnostic, Path, RulesetError
 from parindex_rules.expr.functions import FunctionSpec
 from parindex_rules.expr.nodes import Formula, Type
 from parindex_rules.expr.parser import MAX_NAME, FormulaError, parse_formula
-from parindex_rules.loader.yaml import LoadedDocument, SourceMap
+from parindex_rules.loader.yaml import LoadedDocument, SourceMap, position_in_scalar
 from parindex_rules.methods.base import CompileContext, LeafInfo, get_method
 from parindex_rules.model.ruleset import (
     Criterion,
@@ -113,6 +113,8 @@ class _Compiler:
         self.scope: set[str] = set()
         self.derived: dict[str, CompiledDerived] = {}
         self.functions = registry.names("functions")
+        #: Parents with a child left out (duplicate id): their sums would only echo that error.
+        self.incomplete: set[str] = set()
 
     # -- reporting
     def error(
@@ -280,6 +282,7 @@ class _Compiler:
                 f"id {node_id!r} is used twice (first at line {first.line})",
                 (*path, "id"),
             )
+            self.incomplete.add(parent.id)
             return None
         if parent.id == ROOT_ID:
             if "." in node_id:
@@ -398,7 +401,10 @@ class _Compiler:
                 elif name in taken:
                     self.error(
                         "PR405",
-                        f"input {name!r} reuses the name of a {taken[name][0][:-1]}",
+                        f"input {name!r} reuses the name of a "
+                        + {"parameters": "parameter", "derived": "derived value"}[
+                            str(taken[name][0])
+                        ],
                         path,
                         key=True,
                     )
@@ -432,7 +438,7 @@ class _Compiler:
             )
         except FormulaError as exc:
             for problem in exc.problems:
-                line, column = self._formula_position(path, problem.offset)
+                line, column = self._formula_position(path, problem.offset, text)
                 self.diags.append(
                     Diagnostic.make(
                         problem.code,
@@ -450,18 +456,12 @@ class _Compiler:
         spec: FunctionSpec | None = registry.get("functions", name)
         return spec
 
-    def _formula_position(self, path: Path, offset: int) -> tuple[int, int]:
-        """Point inside the formula's text when it sits on one line of the file."""
+    def _formula_position(self, path: Path, offset: int, text: str) -> tuple[int, int]:
+        """Point at the character inside the formula's text, wherever and however it is
+        written (quoted, escaped, over several lines); else at the formula's start."""
         line, column = self.sm.locate(path)
-        if not (1 <= line <= len(self.lines)):
-            return line, column
-        row = self.lines[line - 1]
-        start = column - 1
-        if start < len(row) and row[start] in "'\"":
-            start += 1
-        elif start < len(row) and row[start] in "|>":
-            return line + 1, column
-        return line, start + offset + 1
+        exact = position_in_scalar(self.lines, line, column, text, offset)
+        return exact if exact is not None else (line, column)
 
     # -- scoring methods
     def _methods(self) -> None:
@@ -472,6 +472,14 @@ class _Compiler:
             scoring_path = (*node.path, "scoring")
             raw = model.scoring
             name = raw.get("method")
+            if name is not None and not isinstance(name, str):
+                self.error(
+                    "PR103",
+                    f"leaf {node.id}: `method` must be the name of a method",
+                    (*scoring_path, "method"),
+                    hint="one of: " + ", ".join(registry.names("methods")),
+                )
+                continue
             if not isinstance(name, str):
                 self.error(
                     "PR102",
@@ -489,11 +497,15 @@ class _Compiler:
                     + "installed: "
                     + ", ".join(installed)
                 )
-                broken = [i for i in registry.infos("methods") if i.name == name and i.error]
+                broken = [i.error for i in registry.infos("methods") if i.name == name and i.error]
                 if broken:
-                    hint = (
-                        f"the plugin providing {name!r} failed to load: {broken[0].error.message}"  # type: ignore[union-attr]
+                    # The method exists but its plugin is broken: say so with the plugin's code.
+                    self.error(
+                        broken[0].code,
+                        f"scoring method {name!r} cannot be used: {broken[0].message}",
+                        (*scoring_path, "method"),
                     )
+                    continue
                 self.error(
                     "PR109",
                     f"unknown scoring method {name!r}",
@@ -515,6 +527,7 @@ class _Compiler:
                 rule=node.rule,
                 inputs=node.inputs,
             )
+            reported = len(self.diags)
             try:
                 method = method_cls(config, leaf)
                 method.prepare(_MethodContext(self, leaf, scoring_path))
@@ -535,7 +548,8 @@ class _Compiler:
                     hint="use `formula` or `bands`, or remove `inputs`",
                 )
             best = method.best()
-            if best is not None and best > node.max:
+            precise = any(d.code == "PR213" for d in self.diags[reported:])
+            if best is not None and best > node.max and node.max > 0 and not precise:
                 self.error(
                     "PR213",
                     f"the rule can give {format_exact(best)}, above the maximum "
@@ -600,7 +614,7 @@ class _Compiler:
     # -- maxima and declared figures
     def _sums(self) -> None:
         for node in self.nodes.values():
-            if not node.children:
+            if not node.children or node.id in self.incomplete:
                 continue
             regular = [
                 self.nodes[c].max for c in node.children if not self.nodes[c].origin.adjustment
@@ -655,12 +669,14 @@ class _Compiler:
                     have = actual_points.get(origin, Decimal(0))
                     if stated_points != have:
                         path: Path = ("declared", "points_by_origin", origin.value)
+                        stated_text = f"declared {format_exact(stated_points)} points"
                         if origin not in declared.points_by_origin:
                             path = ("declared", "points_by_origin")
+                            stated_text = "declared no points"
                         self.error(
                             "PR206",
-                            f"declared {format_exact(stated_points)} points of origin "
-                            f"{origin.value!r}, but the ruleset's leaves give {format_exact(have)}",
+                            f"{stated_text} of origin {origin.value!r}, but the ruleset's leaves "
+                            f"give {format_exact(have)}",
                             path,
                         )
         for i, field in enumerate(self.doc.fields):
@@ -721,12 +737,17 @@ class _Compiler:
             if len(members) == 1 and not derived_graph.has_edge(members[0], members[0]):
                 continue
             cycle = nx.find_cycle(derived_graph.subgraph(members), source=members[0])
+            # Edges run from what is read to what reads it; spelled the other way, each name
+            # reads the next one: x → y → z → x.
             names = [edge[0].split(":", 1)[1] for edge in cycle] + [members[0].split(":", 1)[1]]
+            names.reverse()
             first = names[0]
             cyclic.update(m.split(":", 1)[1] for m in members)
             self.error(
                 "PR401",
-                "derived values depend on themselves: " + " → ".join(names),
+                "derived values depend on themselves: "
+                + " → ".join(names)
+                + " (each reads the next)",
                 ("derived", first, "formula"),
             )
         for name in self.input_owner:
@@ -787,6 +808,8 @@ class _MethodContext(CompileContext):
         return self.compiler.parse(text, (*self.base, *path), expect)
 
     def error(self, code: str, message: str, path: Path = (), hint: str | None = None) -> None:
+        if code == "PR213" and self.leaf.max <= 0:
+            return  # the maximum itself is wrong (PR219): every option would be "above" it
         self.compiler.error(code, f"{self.leaf.id}: {message}", (*self.base, *path), hint=hint)
 
     def warning(self, code: str, message: str, path: Path = (), hint: str | None = None) -> None:
