@@ -226,7 +226,13 @@ def round_to(value: Number, places: int, mode: RoundingMode = RoundingMode.HALF_
     return Decimal(chosen).scaleb(-places, _ROUNDING).quantize(exponent, context=_ROUNDING)
 
 
-_ROUNDING = Context(prec=200, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, Overflow])
+# Enough digits for any value evaluation lets through (limits.MAX_VALUE_DIGITS) and its places.
+_ROUNDING = Context(
+    prec=limits.MAX_VALUE_DIGITS + 50,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[InvalidOperation, Overflow],
+)
 
 
 def _choose(floor: int, remainder: Fraction, *, negative: bool, mode: RoundingMode) -> int:

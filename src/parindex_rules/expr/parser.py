@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -180,8 +181,11 @@ def parse_formula(
         raise FormulaError([FormulaProblem("PR301", "the formula is empty")])
     lead = len(text) - len(text.lstrip())
     try:
-        # A formula may span lines in YAML; parentheses make that valid Python.
-        tree = ast.parse("(" + source + "\n)", mode="eval")
+        # A formula may span lines in YAML; parentheses make that valid Python. Python's own
+        # warnings (e.g. about escapes in text, which is refused anyway) are not for users.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse("(" + source + "\n)", mode="eval")
     except SyntaxError as exc:
         wrapped = ("(" + source + "\n)").split("\n")
         lineno = exc.lineno or 1
