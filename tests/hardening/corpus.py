@@ -29,6 +29,7 @@ import os
 import posixpath
 import re
 import shlex
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,14 +124,22 @@ def run_cli(argv: list[str], cwd: Path) -> Outcome:
     previous = Path.cwd()
     os.chdir(cwd)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with (
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            warnings.catch_warnings(record=True) as caught,
+        ):
+            # Every warning counts (Python would show some only in later versions or in
+            # __main__): whatever reaches a user must be a diagnostic.
+            warnings.simplefilter("always")
             try:
                 code = main(argv)
             except SystemExit as exc:  # argparse usage errors
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:
         os.chdir(previous)
-    return Outcome(code, out.getvalue(), err.getvalue())
+    shown = "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
+    return Outcome(code, out.getvalue(), err.getvalue() + shown)
 
 
 def _directives(path: Path) -> list[tuple[str, str]]:
@@ -225,6 +234,9 @@ def check(case: Case, outcome: Outcome) -> list[str]:
     for stream, text in (("stderr", outcome.stderr), ("stdout", outcome.stdout)):
         if "Traceback" in text or "internal error" in text:
             problems.append(f"{stream} shows a traceback or an internal error:\n{text}")
+    stray = [line for line in outcome.stderr.splitlines() if line and not PRINTED.match(line)]
+    if stray:
+        problems.append(f"stderr holds lines that are not diagnostics: {stray[:3]}")
     if outcome.exit != case.exit:
         problems.append(f"exit code {outcome.exit}, expected {case.exit}")
     printed = outcome.printed
