@@ -80,8 +80,7 @@ def demo_installed() -> bool:
     return True
 
 
-@pytest.fixture
-def demo() -> Path:
+def require_demo() -> Path:
     """The example plugin must be installed as a distribution; in CI its absence fails."""
     if not demo_installed():
         message = (
@@ -91,5 +90,18 @@ def demo() -> Path:
         if os.environ.get("CI"):
             pytest.fail(message + "; it is required when CI is set")
         pytest.skip(message)
-    registry.reset()
     return DEMO_DIR
+
+
+@pytest.fixture
+def demo() -> Path:
+    """The example plugin's folder, once it is known to be installed; a fresh registry."""
+    folder = require_demo()
+    registry.reset()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_for_module() -> Path:
+    """The same check for module-scoped users (hypothesis tests cannot take `demo`)."""
+    return require_demo()
