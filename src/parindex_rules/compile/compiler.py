@@ -515,6 +515,7 @@ class _Compiler:
                 rule=node.rule,
                 inputs=node.inputs,
             )
+            before = len(self.diags)
             try:
                 method = method_cls(config, leaf)
                 method.prepare(_MethodContext(self, leaf, scoring_path))
@@ -535,7 +536,8 @@ class _Compiler:
                     hint="use `formula` or `bands`, or remove `inputs`",
                 )
             best = method.best()
-            if best is not None and best > node.max:
+            reported = any(d.code == "PR213" for d in self.diags[before:])
+            if best is not None and best > node.max and not reported:
                 self.error(
                     "PR213",
                     f"the rule can give {format_exact(best)}, above the maximum "
