@@ -112,6 +112,7 @@ class _Compiler:
         self.input_owner: dict[str, str] = {}
         self.scope: set[str] = set()
         self.derived: dict[str, CompiledDerived] = {}
+        self.incomplete: set[str] = set()
         self.functions = registry.names("functions")
 
     # -- reporting
@@ -275,6 +276,7 @@ class _Compiler:
         node_id = model.id
         if node_id in self.nodes:
             first = self.nodes[node_id]
+            self.incomplete.add(parent.id)  # its sum check would only repeat this error
             self.error(
                 "PR201",
                 f"id {node_id!r} is used twice (first at line {first.line})",
@@ -602,7 +604,7 @@ class _Compiler:
     # -- maxima and declared figures
     def _sums(self) -> None:
         for node in self.nodes.values():
-            if not node.children:
+            if not node.children or node.id in self.incomplete:
                 continue
             regular = [
                 self.nodes[c].max for c in node.children if not self.nodes[c].origin.adjustment
