@@ -28,7 +28,10 @@ def errors(body: str) -> list[tuple[str, int, int]]:
 
 
 def one_field(criteria: str, *, field_max: str = "2", total: str = "2") -> str:
-    return f"max: {total}\nfields:\n  - id: '1'\n    name: F\n    max: {field_max}\n    provisional: t\n    criteria:\n" + textwrap.indent(textwrap.dedent(criteria), "      ")
+    return (
+        f"max: {total}\nfields:\n  - id: '1'\n    name: F\n    max: {field_max}\n    provisional: t\n    criteria:\n"
+        + textwrap.indent(textwrap.dedent(criteria), "      ")
+    )
 
 
 LEAF_A = """\
@@ -71,7 +74,9 @@ def test_all_problems_at_once() -> None:
     text = one_field(LEAF_A.replace("rule: r", "rul: r") + LEAF_B.replace("'1.2'", "'1.x'"))
     found = errors(text.replace("max: 2\nfields", "max: 2\nfields", 1))
     assert [code for code, _, _ in found] == ["PR101", "PR106"]
-    body = HEAD.replace("level: so", "level: tinh") + one_field(LEAF_A.replace("rule: r", "rul: r") + LEAF_B)
+    body = HEAD.replace("level: so", "level: tinh") + one_field(
+        LEAF_A.replace("rule: r", "rul: r") + LEAF_B
+    )
     with pytest.raises(pr.RulesetError) as info:
         pr.loads(body, "r.yaml")
     assert sorted(d.code for d in info.value.errors) == ["PR101", "PR104"]
@@ -89,7 +94,9 @@ def test_structure_errors_are_located() -> None:
 
 
 def test_provenance_is_required_once() -> None:
-    assert errors(one_field(LEAF_A.replace("  provisional: t\n", "") + LEAF_B)) == [("PR107", 15, 9)]
+    assert errors(one_field(LEAF_A.replace("  provisional: t\n", "") + LEAF_B)) == [
+        ("PR107", 15, 9)
+    ]
     both = LEAF_A.replace("provisional: t", "provisional: t\n  source: {document: d, quote: q}")
     found = errors(one_field(both + LEAF_B))
     assert ("PR108", 18, 9) in found and ("PR110", 19, 28) in found
@@ -106,7 +113,9 @@ def test_unknown_method_lists_installed_ones() -> None:
 
 
 def test_method_settings_are_validated_in_place() -> None:
-    found = errors(one_field(LEAF_A.replace("{method: points}", "{method: points, allowd: [0, 1]}") + LEAF_B))
+    found = errors(
+        one_field(LEAF_A.replace("{method: points}", "{method: points, allowd: [0, 1]}") + LEAF_B)
+    )
     assert found == [("PR101", 20, 35)]
 
 
@@ -125,7 +134,8 @@ def test_formula_problem_points_into_the_formula() -> None:
 
 def test_declared_counts_and_split() -> None:
     body = one_field(LEAF_A + LEAF_B).replace(
-        "fields:", "declared: {fields: 1, criteria: 3, points_by_origin: {assessed: 1, survey: 1}}\nfields:"
+        "fields:",
+        "declared: {fields: 1, criteria: 3, points_by_origin: {assessed: 1, survey: 1}}\nfields:",
     )
     found = errors(body)
     assert ("PR205", 9, 33) in found
@@ -162,7 +172,9 @@ def test_warnings_do_not_stop_compilation() -> None:
     leaf = LEAF_A.replace("  rule: r\n", "") + LEAF_B
     ruleset = pr.loads(HEAD + one_field(leaf), "r.yaml")
     assert [d.code for d in ruleset.diagnostics] == ["PR231"]
-    unused = one_field(LEAF_A + LEAF_B).replace("fields:", "parameters: {k: {value: 1, provisional: t}}\nfields:")
+    unused = one_field(LEAF_A + LEAF_B).replace(
+        "fields:", "parameters: {k: {value: 1, provisional: t}}\nfields:"
+    )
     assert [d.code for d in pr.loads(HEAD + unused, "r.yaml").diagnostics] == ["PR404"]
 
 
@@ -195,7 +207,9 @@ def test_cli_validate_prints_located_lines(tmp_path, capsys) -> None:  # type: i
     path.write_text(HEAD + one_field(LEAF_A + LEAF_B, field_max="3", total="3"), encoding="utf-8")
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"{path}:12:10: PR204 1: maximum 3, but its children add up to 2 (1 + 1) (at fields[0].max)"]
+    assert err == [
+        f"{path}:12:10: PR204 1: maximum 3, but its children add up to 2 (1 + 1) (at fields[0].max)"
+    ]
 
 
 def test_unknown_ruleset_id() -> None:
