@@ -61,7 +61,8 @@ def test_unknown_key_with_did_you_mean() -> None:
 
 
 def test_wrong_type_and_bad_decimal() -> None:
-    assert errors(one_field(LEAF_A.replace("max: 1", "max: [1]") + LEAF_B)) == [("PR105", 17, 14)]
+    listed = LEAF_A.replace("max: 1", "max: [1]")
+    assert errors(one_field(listed + LEAF_B)) == [("PR105", 17, 14)]
     assert errors(one_field(LEAF_A.replace("max: 1", "max: 1,5.0") + LEAF_B)) == [("PR105", 17, 14)]
 
 

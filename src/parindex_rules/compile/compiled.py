@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -79,7 +79,7 @@ class CompiledNode:
     rule: str | None = None
     method: ScoringMethod | None = None
     inputs: dict[str, InputSpec] = field(default_factory=dict)
-    evidence: Sourced[str] | None = None
+    evidence: Sourced[Any] | None = None
     missing: str = "error"
     may_be_not_applicable: bool = True
     notes: str | None = None

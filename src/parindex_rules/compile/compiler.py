@@ -380,12 +380,12 @@ class _Compiler:
             taken[name] = path
         for node in self.nodes.values():
             for name in node.inputs:
-                path = (*node.path, "inputs", name)
+                input_path: Path = (*node.path, "inputs", name)
                 if name == MAX_NAME:
                     self.error(
                         "PR405",
                         f"{name!r} is reserved: it means the item's maximum in formulas",
-                        path,
+                        input_path,
                         key=True,
                     )
                 elif name in self.input_owner:
@@ -394,14 +394,14 @@ class _Compiler:
                         "PR220",
                         f"input {name!r} is also declared by item {other}: input names are "
                         "unique in a ruleset",
-                        path,
+                        input_path,
                         key=True,
                     )
                 elif name in taken:
                     self.error(
                         "PR405",
-                        f"input {name!r} reuses the name of a {taken[name][0][:-1]}",
-                        path,
+                        f"input {name!r} reuses the name of a {str(taken[name][0])[:-1]}",
+                        input_path,
                         key=True,
                     )
                 self.input_owner.setdefault(name, node.id)
