@@ -29,8 +29,8 @@ def errors(body: str) -> list[tuple[str, int, int]]:
 
 def one_field(criteria: str, *, field_max: str = "2", total: str = "2") -> str:
     return (
-        f"max: {total}\nfields:\n  - id: '1'\n    name: F\n    max: {field_max}\n    provisional: t\n    criteria:\n"
-        + textwrap.indent(textwrap.dedent(criteria), "      ")
+        f"max: {total}\nfields:\n  - id: '1'\n    name: F\n    max: {field_max}\n"
+        "    provisional: t\n    criteria:\n" + textwrap.indent(textwrap.dedent(criteria), "      ")
     )
 
 
