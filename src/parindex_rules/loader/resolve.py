@@ -31,7 +31,7 @@ class RulesetPack:
         return base.joinpath(self.folder) if self.folder else base
 
     def ids(self) -> list[str]:
-        out = []
+        out: list[str] = []
         root = self.root()
         if not root.is_dir():
             return out
