@@ -37,4 +37,36 @@ class FutureApi(RaisesOnEvaluate):
     api_version = 99
 
 
-NOT_A_METHOD: Any = object()
+class BestIsFloat(ScoringMethod):
+    """A method whose best() breaks the contract: a float where an exact number belongs."""
+
+    api_version = 1
+    summary = "best() returns a float"
+
+    def best(self) -> Any:
+        return 1.0
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:  # pragma: no cover - never compiled
+        raise AssertionError
+
+
+class Points(ScoringMethod):
+    """A third-party method registered under a built-in's name (`points`)."""
+
+    api_version = 1
+    summary = "a second `points`"
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:  # pragma: no cover - the built-in wins
+        raise AssertionError
+
+
+class NotAMethod:
+    """Declares the API version, but is not a scoring method."""
+
+    api_version = 1
+
+    def __repr__(self) -> str:
+        return "<NotAMethod>"
+
+
+NOT_A_METHOD: Any = NotAMethod()

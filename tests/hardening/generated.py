@@ -91,7 +91,7 @@ def _limits(**values: int) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _method(name: str, obj: Any) -> Iterator[None]:
-    registry.register("methods", name, obj, distribution="corpus")
+    registry.register("methods", name, obj)
     try:
         yield
     finally:
@@ -136,7 +136,7 @@ def _case(
         expected=[Expected(code, f, line, col) for code, f, line, col in expected],
         exit=exit_code,
         about=about,
-        file=file or (argv[-1] if argv else ""),
+        file=file or (argv[-1] if len(argv) > 1 else ""),
         setup=setup,
         patch=patch,
     )
@@ -284,28 +284,64 @@ def generated_cases() -> list[Case]:
         ),
         _case(
             "plugin-import-fails",
-            "a ruleset naming a method whose plugin package fails to import",
-            ["validate", "ruleset.yaml"],
-            [("PR701", "ruleset.yaml", 15, 23)],
-            _write("ruleset.yaml", RULESET_HEAD + LEAF % "ghost"),
+            "`parindex list` with a method plugin whose package fails to import",
+            ["list"],
+            [("PR701", "<plugin ?:ghost>", 0, 0)],
+            _write("unused.txt", ""),
             patch=lambda: _entry_point("ghost", "tests.hardening.no_such_module:Ghost"),
         ),
         _case(
             "plugin-wrong-type",
-            "a ruleset naming a method whose plugin is not a scoring method",
-            ["validate", "ruleset.yaml"],
-            [("PR702", "ruleset.yaml", 15, 23)],
-            _write("ruleset.yaml", RULESET_HEAD + LEAF % "not_a_method"),
+            "`parindex list` with a method plugin that is not a scoring method",
+            ["list"],
+            [("PR702", "<plugin ?:not_a_method>", 0, 0)],
+            _write("unused.txt", ""),
             patch=lambda: _entry_point(
                 "not_a_method", "tests.hardening.corpus_plugins:NOT_A_METHOD"
             ),
         ),
         _case(
-            "plugin-api-version",
-            "a ruleset naming a method whose plugin targets another plugin API version",
+            "plugin-broken-method-in-ruleset",
+            "a ruleset naming a method whose plugin failed to load (the hint says why)",
             ["validate", "ruleset.yaml"],
-            [("PR703", "ruleset.yaml", 15, 23)],
-            _write("ruleset.yaml", RULESET_HEAD + LEAF % "future"),
+            [("PR109", "ruleset.yaml", 15, 23)],
+            _write("ruleset.yaml", RULESET_HEAD + LEAF % "ghost"),
+            patch=lambda: _entry_point("ghost", "tests.hardening.no_such_module:Ghost"),
+        ),
+        _case(
+            "plugin-api-undeclared",
+            "`parindex list` with a method plugin that does not declare its plugin API version",
+            ["list"],
+            [("PR706", "<plugin ?:undeclared>", 0, 0)],
+            _write("unused.txt", ""),
+            patch=lambda: _entry_point(
+                "undeclared", "tests.hardening.corpus_plugins:RaisesOnEvaluate"
+            ),
+        ),
+        _case(
+            "plugin-breaks-contract",
+            "a scoring method plugin whose best() returns a float",
+            ["validate", "ruleset.yaml"],
+            [("PR707", "ruleset.yaml", 15, 14)],
+            _write("ruleset.yaml", RULESET_HEAD + LEAF % "best_is_float"),
+            patch=lambda: _method("best_is_float", _import("BestIsFloat")),
+        ),
+        _case(
+            "plugin-duplicate-name",
+            "`parindex list` with a plugin registering a built-in method's name (a warning)",
+            ["list"],
+            [("PR705", "<plugin ?:points>", 0, 0)],
+            _write("unused.txt", ""),
+            patch=lambda: _entry_point("points", "tests.hardening.corpus_plugins:Points"),
+            exit_code=0,
+            file="(none: the plugin is installed)",
+        ),
+        _case(
+            "plugin-api-version",
+            "`parindex list` with a method plugin that targets another plugin API version",
+            ["list"],
+            [("PR703", "<plugin ?:future>", 0, 0)],
+            _write("unused.txt", ""),
             patch=lambda: _entry_point("future", "tests.hardening.corpus_plugins:FutureApi"),
         ),
     ]

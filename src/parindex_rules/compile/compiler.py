@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import networkx as nx
@@ -45,7 +46,7 @@ from parindex_rules.model.ruleset import (
 )
 from parindex_rules.model.validate import validate
 from parindex_rules.numbers import format_exact, total
-from parindex_rules.plugins import registry
+from parindex_rules.plugins import one_line, registry
 
 register_codes(
     Code(
@@ -112,9 +113,8 @@ class _Compiler:
         self.input_owner: dict[str, str] = {}
         self.scope: set[str] = set()
         self.derived: dict[str, CompiledDerived] = {}
-        self.functions = registry.names("functions")
-        #: Parents with a child left out (duplicate id): their sums would only echo that error.
         self.incomplete: set[str] = set()
+        self.functions = registry.names("functions")
 
     # -- reporting
     def error(
@@ -277,6 +277,7 @@ class _Compiler:
         node_id = model.id
         if node_id in self.nodes:
             first = self.nodes[node_id]
+            self.incomplete.add(parent.id)  # its sum check would only repeat this error
             self.error(
                 "PR201",
                 f"id {node_id!r} is used twice (first at line {first.line})",
@@ -381,12 +382,12 @@ class _Compiler:
             taken[name] = path
         for node in self.nodes.values():
             for name in node.inputs:
-                path = (*node.path, "inputs", name)
+                input_path: Path = (*node.path, "inputs", name)
                 if name == MAX_NAME:
                     self.error(
                         "PR405",
                         f"{name!r} is reserved: it means the item's maximum in formulas",
-                        path,
+                        input_path,
                         key=True,
                     )
                 elif name in self.input_owner:
@@ -395,7 +396,7 @@ class _Compiler:
                         "PR220",
                         f"input {name!r} is also declared by item {other}: input names are "
                         "unique in a ruleset",
-                        path,
+                        input_path,
                         key=True,
                     )
                 elif name in taken:
@@ -405,7 +406,7 @@ class _Compiler:
                         + {"parameters": "parameter", "derived": "derived value"}[
                             str(taken[name][0])
                         ],
-                        path,
+                        input_path,
                         key=True,
                     )
                 self.input_owner.setdefault(name, node.id)
@@ -497,15 +498,11 @@ class _Compiler:
                     + "installed: "
                     + ", ".join(installed)
                 )
-                broken = [i.error for i in registry.infos("methods") if i.name == name and i.error]
+                broken = [i for i in registry.infos("methods") if i.name == name and i.error]
                 if broken:
-                    # The method exists but its plugin is broken: say so with the plugin's code.
-                    self.error(
-                        broken[0].code,
-                        f"scoring method {name!r} cannot be used: {broken[0].message}",
-                        (*scoring_path, "method"),
+                    hint = (
+                        f"the plugin providing {name!r} failed to load: {broken[0].error.message}"  # type: ignore[union-attr]
                     )
-                    continue
                 self.error(
                     "PR109",
                     f"unknown scoring method {name!r}",
@@ -527,15 +524,20 @@ class _Compiler:
                 rule=node.rule,
                 inputs=node.inputs,
             )
-            reported = len(self.diags)
+            before = len(self.diags)
             try:
                 method = method_cls(config, leaf)
                 method.prepare(_MethodContext(self, leaf, scoring_path))
+                # Asked here, once, so that a plugin raising in them is reported here too.
+                best = method.best()
+                read_names = method.names()
             except Exception as exc:  # a plugin's bug must not become a traceback
+                self.error("PR704", f"scoring method {name!r} raised {one_line(exc)}", scoring_path)
+                continue
+            contract = _contract_problem(read_names, best)
+            if contract is not None:
                 self.error(
-                    "PR704",
-                    f"scoring method {name!r} raised {type(exc).__name__}: {exc}",
-                    scoring_path,
+                    "PR707", f"scoring method {name!r} broke its contract: {contract}", scoring_path
                 )
                 continue
             node.method = method
@@ -547,9 +549,9 @@ class _Compiler:
                     key=True,
                     hint="use `formula` or `bands`, or remove `inputs`",
                 )
-            best = method.best()
-            precise = any(d.code == "PR213" for d in self.diags[reported:])
-            if best is not None and best > node.max and node.max > 0 and not precise:
+            reported = any(d.code == "PR213" for d in self.diags[before:])
+            # A maximum that is not positive is reported once (PR219), not as options above it.
+            if best is not None and best > node.max and node.max > 0 and not reported:
                 self.error(
                     "PR213",
                     f"the rule can give {format_exact(best)}, above the maximum "
@@ -745,9 +747,7 @@ class _Compiler:
             cyclic.update(m.split(":", 1)[1] for m in members)
             self.error(
                 "PR401",
-                "derived values depend on themselves: "
-                + " → ".join(names)
-                + " (each reads the next)",
+                "derived values depend on themselves: " + " → ".join(names),
                 ("derived", first, "formula"),
             )
         for name in self.input_owner:
@@ -795,6 +795,17 @@ def points_by_origin(nodes: dict[str, CompiledNode]) -> dict[Origin, Decimal]:
         if node.is_leaf:
             out[node.origin] = out.get(node.origin, Decimal(0)) + node.max
     return out
+
+
+def _contract_problem(read_names: Any, best: Any) -> str | None:
+    """What is wrong with what a method's names() and best() returned (a plugin's bug)."""
+    if not isinstance(read_names, set | frozenset) or not all(
+        isinstance(n, str) for n in read_names
+    ):
+        return "names() must return a set of names"
+    if best is not None and (isinstance(best, bool) or not isinstance(best, Decimal | Fraction)):
+        return f"best() must return a Decimal, a Fraction or None, not {type(best).__name__}"
+    return None
 
 
 class _MethodContext(CompileContext):

@@ -191,7 +191,7 @@ def parse_formula(
         lineno = exc.lineno or 1
         if lineno >= len(wrapped):  # at the closing parenthesis we added: the text stops short
             message = "the formula ends too early"
-            offset = lead + max(len(source.rstrip()) - 1, 0)
+            offset = lead + len(source)  # just after its last character
         else:
             before = sum(len(row) + 1 for row in wrapped[: lineno - 1])
             # Python's suggestions ("Maybe you meant ':='") name syntax formulas do not allow.

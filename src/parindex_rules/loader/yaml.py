@@ -387,6 +387,7 @@ class _Builder:
             if node.tag != _TAG + "seq":
                 self._problem("PR008", f"custom YAML tag {node.tag!r} is not allowed", node, path)
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
         return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: NodePath, depth: int) -> dict[str, Any]:
@@ -462,25 +463,28 @@ def position_in_scalar(
     lines: list[str], line: int, column: int, value: str, index: int
 ) -> tuple[int, int] | None:
     """The file position (1-based) of character `index` of the scalar `value` written at
-    `line`:`column`, in any YAML style (plain, quoted with escapes, block, folded over lines).
+    `line`:`column`, in any YAML style (plain, quoted with escapes, block, folded over lines);
+    `index` may be ``len(value)``: just after the last character.
 
     The scalar is decoded again from the file, character by character; when the decoding does
     not give back `value` exactly, None is returned (the caller points at the scalar's start),
     so a position is either exact or not given.
     """
-    if not (0 <= index < len(value)) or not (1 <= line <= len(lines)):
+    if not (0 <= index <= len(value)) or not value or not (1 <= line <= len(lines)):
         return None
+    after = index == len(value)  # just after the last character (a formula that stops short)
+    wanted = index - 1 if after else index
     decoded: list[str] = []
     places: list[tuple[int, int]] = []
     for char, place in _decode_scalar(lines, line - 1, column - 1):
         decoded.append(char)
         places.append(place)
-        if len(decoded) > index:
+        if len(decoded) > wanted:
             break
-    if "".join(decoded) != value[: index + 1]:
+    if "".join(decoded) != value[: wanted + 1]:
         return None
-    row, col = places[index]
-    return row + 1, col + 1
+    row, col = places[wanted]
+    return row + 1, col + 1 + (1 if after else 0)
 
 
 def _decode_scalar(lines: list[str], row: int, col: int) -> Any:

@@ -19,8 +19,6 @@ class Strict(BaseModel):
 
 
 def _to_decimal(value: Any) -> Decimal:
-    if value is None or isinstance(value, dict | list):
-        raise PydanticCustomError("decimal_type", "a number is needed here")
     try:
         return parse_decimal(value)
     except NotADecimal as exc:
