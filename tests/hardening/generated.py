@@ -238,8 +238,28 @@ def generated_cases() -> list[Case]:
             "a ruleset with more YAML nodes than the limit (lowered to 200 for the case)",
             ["validate", "nodes.yaml"],
             [("PR902", "nodes.yaml", 16, 495)],
-            _write("nodes.yaml", ruleset + "  - [" + ", ".join(["0"] * 100_000) + "]\n"),
+            # A syntax error at the very end: it is never reached, the limit stops reading first.
+            _write("nodes.yaml", ruleset + "  - [" + ", ".join(["0"] * 100_000) + "]\n  - [\n"),
             patch=lambda: _limits(MAX_RULESET_YAML_NODES=200),
+        ),
+        _case(
+            "too-many-yaml-nodes-facts",
+            "a facts file with more YAML nodes than the limit (lowered to 500 for the case)",
+            ["score", "ruleset.yaml", "--facts", "nodes.yaml"],
+            [("PR902", "nodes.yaml", 50, 48)],
+            _write_many(
+                {
+                    "ruleset.yaml": ruleset,
+                    "nodes.yaml": FACTS
+                    + "".join(
+                        f"  - {{unit: u{i}, name: Đơn vị {i}, items: {{'1': {{self: 1}}}}}}\n"
+                        for i in range(20_000)
+                    )
+                    + "  - {unclosed\n",
+                }
+            ),
+            patch=lambda: _limits(MAX_YAML_NODES=500),
+            file="nodes.yaml",
         ),
         _case(
             "too-many-ruleset-nodes",
