@@ -147,7 +147,8 @@ def fraction_to_decimal(value: Fraction) -> Decimal | None:
         return None
     places = max(twos, fives)
     scaled = value.numerator * (10**places) // value.denominator
-    return Decimal(scaled).scaleb(-places, EXACT)
+    # Built from text, which is always exact (a context would round past its precision).
+    return Decimal(f"{scaled}E-{places}")
 
 
 def normalize(value: Number) -> Number:

@@ -250,3 +250,13 @@ def test_large_values_round_and_show() -> None:
     assert value == Decimal(10) ** 320
     assert format_exact(value) == "1" + "0" * 320
     assert format_rounded(value, 2, RoundingMode.HALF_UP) == "1" + "0" * 320 + ".00"
+
+
+def test_sums_past_eighty_digits_stay_exact() -> None:
+    """a ** 8 + a with a = 10^29 has 233 digits: found by the fuzzing above, it raised
+    decimal.Inexact (a fraction turned back into a decimal in an 80-digit context)."""
+    formula = compile_formula("a ** 8 + a")
+    assert formula is not None
+    a = Decimal(10) ** 29
+    value = formula.evaluate(Env(lambda name: a, RoundingMode.HALF_UP))
+    assert value == Decimal(10**232 + 10**29)
