@@ -22,7 +22,7 @@ def _plain(value: Any) -> Any:
 def _provenance(node: dict[str, Any]) -> dict[str, Any]:
     if "source" not in node and "provisional" not in node:
         node = {**node, "provisional": "test content"}
-    for key in ("subcriteria",):
+    for key in ("criteria", "subcriteria"):
         if key in node:
             node[key] = [_provenance(child) for child in node[key]]
     return node
