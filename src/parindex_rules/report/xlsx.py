@@ -25,6 +25,7 @@ from parindex_rules.report.notes import (
     unit_status,
 )
 from parindex_rules.sheets.template import provisional_words
+from parindex_rules.sheets.workbook import put
 
 if TYPE_CHECKING:
     from parindex_rules.api import CohortResult, Ruleset
@@ -157,7 +158,7 @@ def _ranking_sheet(
             unit_status(result),
         ]
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=c, value=value)
+            cell = put(sheet, row, c, value)
             if c in (5, 7):
                 cell.number_format = fmt
     for c, width in enumerate((7, 22, 42, 14, 12, 10, 12, 12, 36), start=1):
@@ -202,7 +203,7 @@ def _unit_sheet(
             node_note(result, node, self_node, leaf),
         ]
         for c, value in enumerate(cells, start=1):
-            cell = sheet.cell(row=row, column=c, value=value)
+            cell = put(sheet, row, c, value)
             cell.alignment = styles.wrap
             if c in (4, 5):
                 cell.number_format = fmt
@@ -224,12 +225,12 @@ def _unit_sheet(
         ],
         start=1,
     ):
-        cell = sheet.cell(row=row, column=c, value=value)
+        cell = put(sheet, row, c, value)
         cell.font = styles.bold
         if c in (4, 5):
             cell.number_format = fmt
     row += 1
-    index_row = [
+    index_row: list[Any] = [
         None,
         "Chỉ số CCHC (%)",
         100 if total is not None and total.max else None,
@@ -237,7 +238,7 @@ def _unit_sheet(
         _rounded(result, result.index),
     ]
     for c, value in enumerate(index_row, start=1):
-        cell = sheet.cell(row=row, column=c, value=value)
+        cell = put(sheet, row, c, value)
         cell.font = styles.bold
         if c in (4, 5):
             cell.number_format = fmt

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from parindex_rules.compile.compiled import ROOT_ID
 from parindex_rules.diagnostics import Diagnostic, FactsError
+from parindex_rules.diagnostics import Path as NodePath
 from parindex_rules.loader.facts import Facts, facts_from_loaded
-from parindex_rules.loader.yaml import LoadedDocument, NodePath, SourceMap
+from parindex_rules.loader.yaml import LoadedDocument, SourceMap
 from parindex_rules.numbers import NotADecimal, parse_decimal
 from parindex_rules.sheets.layout import conditions, sub_inputs, yes_no
 

@@ -23,6 +23,7 @@ from parindex_rules.sheets.layout import (
     sub_inputs,
     what_to_give,
 )
+from parindex_rules.sheets.workbook import put as put_cell
 
 if TYPE_CHECKING:
     from parindex_rules.api import Ruleset
@@ -192,7 +193,7 @@ def xlsx_template(ruleset: Ruleset) -> bytes:
     for key, label in UNIT_FIELDS:
         sheet.cell(row=row, column=1, value=label).font = bold
         value = defaults.get(key)
-        cell = sheet.cell(row=row, column=2, value=value)
+        cell = put_cell(sheet, row, 2, value)
         if key in ("unit", "name"):
             cell.fill = fill_in
         row += 1
@@ -224,7 +225,7 @@ def _template_row(
     bold: Any,
 ) -> None:
     def put(key: str, value: Any) -> Any:
-        cell = sheet.cell(row=row, column=index[key], value=value)
+        cell = put_cell(sheet, row, index[key], value)
         cell.alignment = wrap
         return cell
 

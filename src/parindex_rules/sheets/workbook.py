@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
+from parindex_rules.numbers import format_decimal, round_to
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -44,6 +47,21 @@ def require_openpyxl(file: str = "<xlsx>") -> Any:
             ]
         ) from None
     return openpyxl
+
+
+def put(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Write a cell; an exact number is written as its decimal text in a number cell.
+
+    openpyxl writes numbers through a float with 16 digits (85.71 → 85.70999999999999); a number
+    cell holding the decimal's own text reads back as exactly the value shown.
+    """
+    if isinstance(value, Fraction):
+        value = round_to(value, 12)
+    if isinstance(value, Decimal):
+        cell = sheet.cell(row=row, column=column, value=format_decimal(value))
+        cell.data_type = "n"
+        return cell
+    return sheet.cell(row=row, column=column, value=value)
 
 
 def new_workbook(*, title: str) -> Workbook:
