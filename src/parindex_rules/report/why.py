@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.result import NodeResult, UnitResult
 from parindex_rules.model.ruleset import Origin
@@ -32,6 +33,15 @@ from parindex_rules.numbers import (
 
 if TYPE_CHECKING:
     from parindex_rules.api import Ruleset
+
+register_codes(
+    Code(
+        "PR828",
+        "no-result",
+        Severity.ERROR,
+        "The unit has no result to explain (not evaluated, or its result is withheld).",
+    ),
+)
 
 #: The id of the line that carries what capped totals changed.
 CAPS = "caps"
@@ -102,20 +112,20 @@ def verdict(node: NodeResult) -> str:
 
 def usable(result: UnitResult) -> None:
     """Refuse a unit whose numbers cannot be trusted (withheld, or with errors)."""
+    errors = [d for d in result.diagnostics if d.is_error]
+    if errors:
+        raise DiagnosticError(errors)
     if not result.evaluated or result.score is None or result.index is None:
         why = result.reason or "no total: see the diagnostics"
         raise DiagnosticError(
             [
                 Diagnostic.make(
-                    "PR515",
+                    "PR828",
                     f"unit {result.unit} has no result to explain ({why})",
-                    file="<why>",
+                    file=f"<unit {result.unit}>",
                 )
             ]
         )
-    errors = [d for d in result.diagnostics if d.is_error]
-    if errors:
-        raise DiagnosticError(errors)
 
 
 def _leaves(ruleset: Ruleset) -> list[str]:
