@@ -159,7 +159,7 @@ def xlsx_template(ruleset: Ruleset) -> bytes:
         "",
         f"Mỗi đơn vị một trang tính: chép trang «{UNIT_SHEET}» cho từng đơn vị, ghi Mã đơn vị "
         "và Tên đơn vị ở đầu trang.",
-        "Ô tô vàng là ô đơn vị ghi: điểm tự đánh giá, kết quả (một trong các mức của Cách chấm "
+        "Ô nền vàng là ô đơn vị ghi: điểm tự đánh giá, kết quả (một trong các mức của Cách chấm "
         "điểm) hoặc số liệu, theo hướng dẫn ở cột Cách chấm điểm.",
         "Các dòng không có STT dưới một tiêu chí là số liệu hoặc điều kiện của tiêu chí đó "
         "(cột Mã cho biết tên).",
