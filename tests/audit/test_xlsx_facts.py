@@ -228,3 +228,31 @@ def test_core_does_not_import_openpyxl() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_an_untouched_template_sheet_is_skipped_a_filled_one_needs_its_unit(
+    tmp_path: Path,
+) -> None:
+    ruleset = pr.load(RULESET)
+    template = xlsx_template(ruleset)
+    workbook = openpyxl.load_workbook(io.BytesIO(fill_template(template, FACTS)))
+    blank = openpyxl.load_workbook(io.BytesIO(template))["Đơn vị 1"]
+    copy = workbook.create_sheet("Đơn vị 1")
+    for row in blank.iter_rows():
+        for cell in row:
+            copy.cell(row=cell.row, column=cell.column, value=cell.value)
+    path = tmp_path / "with-blank.xlsx"
+    workbook.save(path)
+    assert [u.unit for u in read_facts(path, ruleset=ruleset).units] == [
+        "don-vi-a",
+        "don-vi-b",
+        "don-vi-c",
+    ]
+    header = next(r for r in range(1, 40) if copy.cell(row=r, column=1).value == "STT")
+    copy.cell(row=header + 3, column=5, value="kip_thoi")
+    workbook.save(path)
+    with pytest.raises(FactsError) as info:
+        read_facts(path, ruleset=ruleset)
+    assert [d.message for d in info.value.diagnostics] == [
+        "sheet 'Đơn vị 1' gives no Mã đơn vị [sheet 'Đơn vị 1', cell A1]"
+    ]

@@ -179,19 +179,6 @@ def _read_sheet(builder: FactsBuilder, sheet: Any, ruleset: Ruleset) -> None:
     for key in ("ruleset", "year"):
         if key in details:
             builder.set_top(key, *details.pop(key))
-    if "unit" not in details:
-        builder.problem("PR820", f"sheet {title!r} gives no Mã đơn vị", pos(1, 1))
-        return
-    index = builder.unit(*details.pop("unit"))
-    if len(builder.units) - 1 != index:
-        builder.problem(
-            "PR823",
-            f"unit {builder.units[index]['unit']} has a sheet already",
-            pos(header_at, 1),
-        )
-        return
-    for key, (value, at) in details.items():
-        builder.set_unit_field(index, key, value, at)
     # -- the table
     columns: dict[int, str] = {}
     for c, header in enumerate(rows[header_at - 1], start=1):
@@ -207,6 +194,26 @@ def _read_sheet(builder: FactsBuilder, sheet: Any, ruleset: Ruleset) -> None:
             )
             continue
         columns[c] = key
+    if "unit" not in details:
+        filled = details or any(
+            cell_value(v) is not None
+            for values in rows[header_at:]
+            for c, v in enumerate(values, start=1)
+            if columns.get(c) not in (None, "stt", "key", "name", "max", "guide", "notes")
+        )
+        if filled:  # an untouched copy of the template's unit sheet is skipped
+            builder.problem("PR820", f"sheet {title!r} gives no Mã đơn vị", pos(1, 1))
+        return
+    index = builder.unit(*details.pop("unit"))
+    if len(builder.units) - 1 != index:
+        builder.problem(
+            "PR823",
+            f"unit {builder.units[index]['unit']} has a sheet already",
+            pos(header_at, 1),
+        )
+        return
+    for key, (value, at) in details.items():
+        builder.set_unit_field(index, key, value, at)
     year = str(builder.top.get("year", ruleset.document.year))
     current: str | None = None
     for r, values in enumerate(rows[header_at:], start=header_at + 1):
