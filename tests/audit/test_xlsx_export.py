@@ -138,3 +138,10 @@ def test_report_xlsx_refuses_facts_with_errors(
     )
     assert "PR505" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_xlsx_out_must_be_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["report", str(RULESET), "--facts", str(FACTS), "--format", "xlsx", "--out"]
+    assert main([*args, str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    assert main(["template", str(RULESET), "--format", "xlsx", "--out", str(tmp_path)]) == 2

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from parindex_rules.api import CohortResult, Ruleset
-from parindex_rules.cli.common import load_ruleset, print_diagnostics
+from parindex_rules.cli.common import CommandError, load_ruleset, print_diagnostics
 from parindex_rules.evaluate.engine import STAGES
 from parindex_rules.fileio import write_atomic
 from parindex_rules.readers import read_facts
@@ -52,6 +52,8 @@ def cohorts(
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and Path(args.out).is_dir():
+        raise CommandError(f"{args.out} is a directory: --format xlsx writes a file")
     ruleset = load_ruleset(args.ruleset)
     if args.format == "xlsx":
         from parindex_rules.sheets.workbook import require_openpyxl

@@ -30,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.out:
         raise CommandError("--format xlsx writes a binary file: give --out FILE.xlsx")
+    if args.out and Path(args.out).is_dir():
+        raise CommandError(f"{args.out} is a directory: give a file name to --out")
     ruleset = load_ruleset(args.ruleset)
     if args.format == "xlsx":
         write_atomic(Path(args.out), xlsx_template(ruleset))
