@@ -177,3 +177,18 @@ def test_an_excluded_unit_has_nothing_to_explain(
     )
     assert main(["why", str(RULESET), "--facts", str(facts), "--unit", "don-vi-b"]) == 1
     assert "PR828 unit don-vi-b has no result to explain (Gian lận)" in capsys.readouterr().err
+
+
+def test_the_unit_ranked_just_above() -> None:
+    """Ranks set as the ranking step writes them: A 1, C 2, B 3 (85.71 > 78.57 > 64.29)."""
+    from parindex_rules.report.why import unit_above, why_text
+
+    cohort = CAMAU.evaluate_cohort(pr.load_facts(FACTS))
+    for unit_id, rank in (("don-vi-a", 1), ("don-vi-c", 2), ("don-vi-b", 3)):
+        cohort.unit(unit_id).rank = rank
+    b = cohort.unit("don-vi-b")
+    above = unit_above(CAMAU, cohort.units, b)
+    assert above is not None and above.unit == "don-vi-c"
+    assert unit_above(CAMAU, cohort.units, cohort.unit("don-vi-a")) is None
+    text = why_text(CAMAU, b, None, above)
+    assert "Ranked just above: don-vi-c — Đơn vị ví dụ C, rank 2, index 78.57% (14.29 index" in text

@@ -12,7 +12,7 @@ from parindex_rules.evaluate.engine import STAGES
 from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps
-from parindex_rules.report.why import compare_units, why_json, why_text
+from parindex_rules.report.why import compare_units, unit_above, why_json, why_text
 
 ORDER = 55
 
@@ -65,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
     a = unit_result(ruleset, cohort.units, args.unit, facts.file)
     b = unit_result(ruleset, cohort.units, args.versus, facts.file) if args.versus else None
     comparison = compare_units(ruleset, a, b) if b is not None else None
+    above = unit_above(ruleset, cohort.units, a)
     if args.format == "json":
-        emit(dumps(why_json(ruleset, a, comparison)), args.out)
+        emit(dumps(why_json(ruleset, a, comparison, above)), args.out)
     else:
-        emit(why_text(ruleset, a, comparison), args.out)
+        emit(why_text(ruleset, a, comparison, above), args.out)
     return 0

@@ -212,6 +212,24 @@ def compare_units(ruleset: Ruleset, a: UnitResult, b: UnitResult) -> Comparison:
     return comparison
 
 
+def unit_above(ruleset: Ruleset, units: list[UnitResult], result: UnitResult) -> UnitResult | None:
+    """The unit ranked just above `result` where it is ranked (its group, or all units)."""
+    if result.rank is None or result.rank <= 1:
+        return None
+    within_group = ruleset.document.ranking.within == "group"
+    candidates = [
+        u
+        for u in units
+        if u.rank is not None
+        and u.rank < result.rank
+        and (not within_group or u.group == result.group)
+    ]
+    if not candidates:
+        return None
+    best = max(u.rank or 0 for u in candidates)
+    return next(u for u in candidates if u.rank == best)
+
+
 # -- rendering -----------------------------------------------------------------------------
 
 
@@ -228,7 +246,12 @@ def _unit_json(result: UnitResult) -> dict[str, Any]:
     }
 
 
-def why_json(ruleset: Ruleset, result: UnitResult, comparison: Comparison | None) -> dict[str, Any]:
+def why_json(
+    ruleset: Ruleset,
+    result: UnitResult,
+    comparison: Comparison | None,
+    above: UnitResult | None = None,
+) -> dict[str, Any]:
     """The `why` JSON: decimals as strings; `*_exact` values add up exactly (fractions a/b)."""
     lost = losses(ruleset, result)
     data: dict[str, Any] = {
@@ -251,6 +274,7 @@ def why_json(ruleset: Ruleset, result: UnitResult, comparison: Comparison | None
             for x in lost
         ],
         "lost_total_exact": format_exact(total([x.lost for x in lost])),
+        "above": None if above is None else _unit_json(above),
     }
     if comparison is not None:
         data["versus"] = {
@@ -283,7 +307,12 @@ def _signed_text(result: UnitResult, value: Number) -> str:
     return text if text.startswith("-") else "+" + text
 
 
-def why_text(ruleset: Ruleset, result: UnitResult, comparison: Comparison | None) -> str:
+def why_text(
+    ruleset: Ruleset,
+    result: UnitResult,
+    comparison: Comparison | None,
+    above: UnitResult | None = None,
+) -> str:
     from parindex_rules.report.text import fit, provisional_banner, table
 
     lines = []
@@ -297,6 +326,13 @@ def why_text(ruleset: Ruleset, result: UnitResult, comparison: Comparison | None
         f"{format_exact(result.max or ZERO)} points, index {result.rounded(result.index)}%"
         f"{rank}{group} ({ruleset.id}, stage {result.stage})"
     )
+    if above is not None:
+        gap = sub(above.index or ZERO, result.index or ZERO)
+        lines.append(
+            f"Ranked just above: {above.unit} — {above.name}, rank {above.rank}, index "
+            f"{above.rounded(above.index)}% ({result.rounded(gap)} index points ahead); "
+            f"`--versus {above.unit}` shows the items that make the difference."
+        )
     lost = losses(ruleset, result)
     lines.append("")
     if lost:
