@@ -13,7 +13,7 @@ has no index) keep their reason and come after the ranked ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cmp_to_key
 from typing import Literal
@@ -334,7 +334,7 @@ class Ranking:
                 values = ", ".join(
                     f"{e.unit} {_show(keys[e.unit][level], self.ties)}" for e in part
                 )
-                split = _split(part, lambda e, lv=level: keys[e.unit][lv])
+                split = _split(part, [keys[e.unit][level] for e in part])
                 if len(split) > 1:
                     if breaker.name not in record.broken_by:
                         record.broken_by.append(breaker.name)
@@ -387,16 +387,16 @@ def _equal(a: tuple[Number | None, ...], b: tuple[Number | None, ...]) -> bool:
     return _compare_keys(a, b) == 0
 
 
-def _split(
-    part: list[RankEntry], value: Callable[[RankEntry], Number | None]
-) -> list[list[RankEntry]]:
+def _split(part: list[RankEntry], values: list[Number | None]) -> list[list[RankEntry]]:
     """Consecutive runs of equal values (the part is already in rank order)."""
     runs: list[list[RankEntry]] = []
-    for entry in part:
-        if runs and _equal((value(runs[-1][0]),), (value(entry),)):
+    previous: Number | None = None
+    for i, entry in enumerate(part):
+        if runs and _equal((previous,), (values[i],)):
             runs[-1].append(entry)
         else:
             runs.append([entry])
+        previous = values[i]
     return runs
 
 
