@@ -70,5 +70,7 @@ def exporters() -> dict[str, Exporter]:
     out: dict[str, Exporter] = {}
     for name in registry.names("exporters"):
         obj = registry.get("exporters", name)
-        out[name] = obj() if isinstance(obj, type) else obj
+        exporter = obj() if isinstance(obj, type) else obj
+        if isinstance(exporter, Exporter):
+            out[name] = exporter
     return out

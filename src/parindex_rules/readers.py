@@ -56,7 +56,9 @@ def readers() -> dict[str, FactsReader]:
     out: dict[str, FactsReader] = {}
     for name in registry.names("readers"):
         obj = registry.get("readers", name)
-        out[name] = obj() if isinstance(obj, type) else obj
+        reader = obj() if isinstance(obj, type) else obj
+        if isinstance(reader, FactsReader):
+            out[name] = reader
     return out
 
 

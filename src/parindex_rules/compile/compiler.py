@@ -113,6 +113,7 @@ class _Compiler:
         self.input_owner: dict[str, str] = {}
         self.scope: set[str] = set()
         self.derived: dict[str, CompiledDerived] = {}
+        self.incomplete: set[str] = set()
         self.functions = registry.names("functions")
 
     # -- reporting
@@ -277,6 +278,7 @@ class _Compiler:
         node_id = model.id
         if node_id in self.nodes:
             first = self.nodes[node_id]
+            self.incomplete.add(parent.id)  # its sum check would only repeat this error
             self.error(
                 "PR201",
                 f"id {node_id!r} is used twice (first at line {first.line})",
@@ -380,12 +382,12 @@ class _Compiler:
             taken[name] = path
         for node in self.nodes.values():
             for name in node.inputs:
-                path = (*node.path, "inputs", name)
+                input_path: Path = (*node.path, "inputs", name)
                 if name == MAX_NAME:
                     self.error(
                         "PR405",
                         f"{name!r} is reserved: it means the item's maximum in formulas",
-                        path,
+                        input_path,
                         key=True,
                     )
                 elif name in self.input_owner:
@@ -394,14 +396,14 @@ class _Compiler:
                         "PR220",
                         f"input {name!r} is also declared by item {other}: input names are "
                         "unique in a ruleset",
-                        path,
+                        input_path,
                         key=True,
                     )
                 elif name in taken:
                     self.error(
                         "PR405",
-                        f"input {name!r} reuses the name of a {taken[name][0][:-1]}",
-                        path,
+                        f"input {name!r} reuses the name of a {str(taken[name][0])[:-1]}",
+                        input_path,
                         key=True,
                     )
                 self.input_owner.setdefault(name, node.id)
@@ -517,6 +519,7 @@ class _Compiler:
                 rule=node.rule,
                 inputs=node.inputs,
             )
+            before = len(self.diags)
             try:
                 method = method_cls(config, leaf)
                 method.prepare(_MethodContext(self, leaf, scoring_path))
@@ -537,7 +540,8 @@ class _Compiler:
                     hint="use `formula` or `bands`, or remove `inputs`",
                 )
             best = method.best()
-            if best is not None and best > node.max:
+            reported = any(d.code == "PR213" for d in self.diags[before:])
+            if best is not None and best > node.max and not reported:
                 self.error(
                     "PR213",
                     f"the rule can give {format_exact(best)}, above the maximum "
@@ -602,7 +606,7 @@ class _Compiler:
     # -- maxima and declared figures
     def _sums(self) -> None:
         for node in self.nodes.values():
-            if not node.children:
+            if not node.children or node.id in self.incomplete:
                 continue
             regular = [
                 self.nodes[c].max for c in node.children if not self.nodes[c].origin.adjustment

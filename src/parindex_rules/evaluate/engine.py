@@ -82,6 +82,10 @@ class _Value:
     path: Path = ()
 
 
+class _Reported(MissingValue):
+    """An input whose value was refused (and already reported): the leaf fails quietly."""
+
+
 class _Failed:
     """A derived value that could not be computed: re-raised for each leaf that reads it."""
 
@@ -274,6 +278,7 @@ class UnitEvaluation:
             item = self.unit.items.get(owner)
             layers = self._input_layers(node, item)
             merged: dict[str, _Value] = {}
+            refused: set[str] = set()
             for raw, path, label in layers:
                 mapping = self._as_mapping(node, raw, path)
                 if mapping is None:
@@ -295,11 +300,16 @@ class UnitEvaluation:
                         continue
                     value_path = (*path, name) if isinstance(raw, dict) else path
                     number = self._input_value(node.inputs[name], name, value, value_path)
-                    if number is not None:
+                    if number is None:
+                        refused.add(name)
+                    else:
+                        refused.discard(name)
                         merged[name] = _Value(number, self.where(value_path, label))
             for name in names:
                 if item is not None and not item.applicable:
                     self.inputs[name] = MissingValue(f"{name} (item {owner} is not applicable)")
+                elif name in refused:
+                    self.inputs[name] = _Reported(name)
                 elif name in merged:
                     self.inputs[name] = merged[name]
                 elif item is not None and self._unappraised_missing(item):
@@ -591,6 +601,11 @@ class UnitEvaluation:
         self, node: CompiledNode, explanation: Explanation, missing: MissingValue
     ) -> NodeResult:
         path = self.item_path(node.id)
+        if isinstance(missing, _Reported):
+            explanation.status = "error"
+            explanation.zero_reason = f"input {missing.name} was refused (see the diagnostics)"
+            return self._node_result(node, "error", None, node.max, explanation)
+
         if node.missing == "zero":
             self.problem(
                 "PR510",

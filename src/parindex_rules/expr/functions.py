@@ -81,7 +81,8 @@ def _round(env: Env, text: str, value: Value, places: Value = Decimal(0)) -> Val
 
 
 def _abs(env: Env, text: str, value: Value) -> Value:
-    return abs(_num(value))
+    number = _num(value)
+    return -number if number < 0 else number
 
 
 def _ratio(env: Env, text: str, a: Value, b: Value, *if_zero: Value) -> Value:

@@ -31,7 +31,7 @@ class RulesetPack:
         return base.joinpath(self.folder) if self.folder else base
 
     def ids(self) -> list[str]:
-        out = []
+        out: list[str] = []
         root = self.root()
         if not root.is_dir():
             return out
@@ -65,8 +65,8 @@ registry.set_validator("rulesets", _validate_pack)
 
 
 def packs() -> list[RulesetPack]:
-    found: list[RulesetPack] = [registry.get("rulesets", n) for n in registry.names("rulesets")]
-    return found
+    found = [registry.get("rulesets", n) for n in registry.names("rulesets")]
+    return [pack for pack in found if isinstance(pack, RulesetPack)]
 
 
 def known_ids() -> dict[str, RulesetPack]:
