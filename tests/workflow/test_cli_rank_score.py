@@ -137,6 +137,24 @@ def test_rank_json_document(files: tuple[str, str], capsys: pytest.CaptureFixtur
     assert tie["remaining"] == []
 
 
+def test_rank_is_explained_on_the_total(files: tuple[str, str]) -> None:
+    """The explanation of a unit's total says why it has its rank: a's tie with c at 90.00 was
+    broken by field 2's index (c 100.00, a 75.00)."""
+    import parindex_rules as pr
+    from parindex_rules.rank import rank_results
+
+    ruleset_path, facts_path = files
+    ruleset = pr.load(ruleset_path)
+    facts = pr.load_facts(facts_path)
+    cohort = ruleset.evaluate_cohort(facts)
+    rank_results(ruleset.compiled, cohort.units, facts=facts)
+    (note,) = cohort.unit("a").explain().notes
+    assert note.startswith("rank 3 (standard competition ranking")
+    assert "broken by the index of 2 (Khảo sát): c 100.00, a 75.00 → c rank 2; a rank 3" in note
+    assert note.endswith("; class Tốt")
+    assert cohort.unit("tt").explain().notes == ["not ranked: Đánh giá nhưng không xếp hạng"]
+
+
 def test_score_json_carries_rank_class_deductions_and_lost(
     files: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -306,3 +306,19 @@ def test_excluded_unit_is_withheld_and_not_ranked_units_keep_their_reason() -> N
     assert withheld.score is None and withheld.nodes == {} and not withheld.ranked
     bdt = cohort.unit("bdt")
     assert bdt.score == 9 and bdt.rank is None and not bdt.ranked
+
+
+def test_survey_item_without_a_sample_comes_off_the_maximum() -> None:
+    """Some provinces divide by the applicable maximum when a unit has no survey sample:
+    1.1 = 6, survey 2.1 not applicable → 6 of 10 − 4 = 6 → 100.00; with `fixed`, 6 of 10."""
+    facts_unit = {
+        "unit": "a",
+        "name": "A",
+        "items": {"1.1": {"self": "6"}, "2.1": {"applicable": False, "reason": "không có mẫu"}},
+    }
+    applicable = ruleset(SURVEY, head="policies: {not_applicable: applicable_maximum}\n")
+    result = applicable.evaluate(facts_unit)
+    assert (result.score, result.max, result.rounded(result.index)) == (6, 6, "100.00")
+    assert [(d.item, d.points) for d in result.deductions] == [("2.1", 4)]
+    fixed = ruleset(SURVEY).evaluate(facts_unit)
+    assert (fixed.score, fixed.max, fixed.rounded(fixed.index)) == (6, 10, "60.00")

@@ -10,7 +10,7 @@ from parindex_rules.loader.facts import Facts
 from parindex_rules.model.ruleset import RulesetDocument
 from parindex_rules.numbers import Number
 from parindex_rules.rank.classes import Classifier
-from parindex_rules.rank.ranking import RankEntry, Ranking, RankTable, Where
+from parindex_rules.rank.ranking import ALL, RankedUnit, RankEntry, Ranking, RankTable, Where
 from parindex_rules.rank.ties import ExactTies, NodeIndexTieBreaker, RoundedTies, TiePolicy
 
 
@@ -94,4 +94,20 @@ def rank_results(
         result.rank_class = placed.rank_class
         result.ranked = placed.ranked
         result.reason = placed.reason if not placed.ranked else result.reason
+        total = result.nodes.get(ROOT_ID)
+        if total is not None:
+            total.explanation.notes.append(_rank_note(placed, ranking))
     return table
+
+
+def _rank_note(placed: RankedUnit, ranking: Ranking) -> str:
+    """Why the unit has its rank, for the explanation of its total."""
+    if not placed.ranked:
+        return f"not ranked: {placed.reason}"
+    where = f" in group {placed.group}" if placed.group != ALL else ""
+    text = f"rank {placed.rank}{where} ({ranking.describe()})"
+    if placed.tie is not None:
+        text += f"; {placed.tie.text()}"
+    if placed.rank_class is not None:
+        text += f"; class {placed.rank_class}"
+    return text

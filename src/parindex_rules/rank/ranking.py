@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cmp_to_key
 from typing import Literal
 
 from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic
-from parindex_rules.numbers import Number, compare
+from parindex_rules.numbers import ZERO, Number, compare
 from parindex_rules.rank.classes import Classifier
 from parindex_rules.rank.statistics import GroupStatistics, group_statistics
 from parindex_rules.rank.ties import RoundedTies, TieBreaker, TiePolicy
@@ -271,15 +270,19 @@ class Ranking:
     ) -> tuple[list[RankedUnit], list[TieRecord]]:
         keys = {e.unit: self._keys(e) for e in members}
 
-        def ahead(a: RankEntry, b: RankEntry) -> int:
-            return _compare_keys(keys[b.unit], keys[a.unit])  # high to low
-
-        order = sorted(members, key=cmp_to_key(ahead))  # stable: ties keep input order
+        # Exact sort keys; a missing value sorts after any value. Reverse sorting is stable:
+        # ties keep their input order.
+        exact = {e.unit: _sort_key(keys[e.unit]) for e in members}
+        order = sorted(members, key=lambda e: exact[e.unit], reverse=True)
+        # Competition ranking: 1 + the number of units strictly ahead, i.e. the position of the
+        # first unit of each run of equal keys.
         ranks: dict[str, int] = {}
-        for entry in order:
-            ranks[entry.unit] = 1 + sum(
-                1 for other in members if _compare_keys(keys[other.unit], keys[entry.unit]) > 0
-            )
+        for position, entry in enumerate(order):
+            previous = order[position - 1] if position else None
+            if previous is not None and _equal(keys[previous.unit], keys[entry.unit]):
+                ranks[entry.unit] = ranks[previous.unit]
+            else:
+                ranks[entry.unit] = position + 1
         # Ties on the compared index, and what separated them.
         records: list[TieRecord] = []
         by_unit: dict[str, TieRecord] = {}
@@ -366,6 +369,12 @@ class Ranking:
                 value for e in members if (value := e.nodes.get(field_id)) is not None
             ]
         return group_statistics(group, indices, fields)
+
+
+def _sort_key(values: tuple[Number | None, ...]) -> tuple[tuple[int, Number], ...]:
+    """Decimals and fractions compare exactly with each other in Python (Decimal converts a
+    Fraction exactly for comparisons), so they sort as they are; never through floats."""
+    return tuple((0, ZERO) if v is None else (1, v) for v in values)
 
 
 def _compare_keys(a: tuple[Number | None, ...], b: tuple[Number | None, ...]) -> int:

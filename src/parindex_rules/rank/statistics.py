@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cmp_to_key
 from typing import Any
 
 from parindex_rules.numbers import (
     Number,
     RoundingMode,
     add,
-    compare,
     div,
     format_rounded,
     total,
@@ -37,7 +35,7 @@ class Summary:
     def of(cls, values: Sequence[Number]) -> Summary:
         if not values:
             return cls(0, None, None, None, None)
-        ordered = sorted(values, key=cmp_to_key(compare))
+        ordered = sorted(values)  # decimals and fractions compare exactly with each other
         n = len(ordered)
         mid = n // 2
         median = ordered[mid] if n % 2 else div(add(ordered[mid - 1], ordered[mid]), Decimal(2))
