@@ -116,6 +116,11 @@ def test_rank_json_document(files: tuple[str, str], capsys: pytest.CaptureFixtur
     ]
     assert data["units"][4]["reason"] == "Đánh giá nhưng không xếp hạng"
     assert all("nodes" not in u for u in data["units"])
+    # The same keys, in the same order, as `rank --scores` gives (tests/workflow/test_scores_csv).
+    assert list(data["units"][0]) == [
+        "unit", "name", "group", "stage", "score", "max", "index", "rank", "ranked", "reason",
+        "class", "deductions", "provisional", "evaluated", "ok",
+    ]  # fmt: skip
     assert data["units"][0]["deductions"] == [
         {"item": "1.1", "name": "Tiêu chí 1.1", "points": "2", "reason": "không phát sinh"}
     ]

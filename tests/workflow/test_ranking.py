@@ -217,3 +217,20 @@ def test_ranking_ignores_input_order(policy: RoundedTies | ExactTies) -> None:
     forward = Ranking(policy).rank(rows).ranks()
     backward = Ranking(policy).rank(list(reversed(rows))).ranks()
     assert forward == backward
+
+
+def test_units_without_a_group_are_ranked_together_with_a_warning() -> None:
+    """Within groups, x (group g1, 80) is 1st of g1; y and z name no group: ranked together
+    under `all` (z 90 → 1, y 70 → 2), each flagged PR609."""
+    rows = [
+        RankEntry("x", "X", "g1", D(80)),
+        RankEntry("y", "Y", None, D(70), where=("facts.yaml", 9, 5)),
+        RankEntry("z", "Z", None, D(90)),
+    ]
+    table = Ranking().rank(rows)
+    assert [(u.unit, u.group, u.rank) for u in table.units] == [
+        ("x", "g1", 1),
+        ("z", "all", 1),
+        ("y", "all", 2),
+    ]
+    assert [(d.code, d.line) for d in table.diagnostics] == [("PR609", 9), ("PR609", 0)]

@@ -43,7 +43,7 @@ def test_national_2023_ministries_get_their_published_ranks(
     # The same keys as every unit result (without nodes).
     assert list(data["units"][0]) == [
         "unit", "name", "group", "stage", "score", "max", "index", "rank", "ranked", "reason",
-        "class", "deductions", "provisional",
+        "class", "deductions", "provisional", "evaluated", "ok",
     ]  # fmt: skip
     # Statistics over the five ranked: mean (89.95 + 89.89 + 89.18 + 87.04 + 87.01) / 5
     # = 443.07 / 5 = 88.614 → 88.61; median 89.18.

@@ -99,6 +99,8 @@ def ranked_entry_json(
         "class": placed.rank_class,
         "deductions": [],
         "provisional": provisional,
+        "evaluated": entry.evaluated,
+        "ok": True,
     }
 
 
