@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import networkx as nx
@@ -46,7 +47,7 @@ from parindex_rules.model.ruleset import (
 )
 from parindex_rules.model.validate import validate
 from parindex_rules.numbers import format_exact, total
-from parindex_rules.plugins import registry
+from parindex_rules.plugins import one_line, registry
 
 register_codes(
     Code(
@@ -523,11 +524,16 @@ class _Compiler:
             try:
                 method = method_cls(config, leaf)
                 method.prepare(_MethodContext(self, leaf, scoring_path))
+                # Asked here, once, so that a plugin raising in them is reported here too.
+                best = method.best()
+                read_names = method.names()
             except Exception as exc:  # a plugin's bug must not become a traceback
+                self.error("PR704", f"scoring method {name!r} raised {one_line(exc)}", scoring_path)
+                continue
+            contract = _contract_problem(read_names, best)
+            if contract is not None:
                 self.error(
-                    "PR704",
-                    f"scoring method {name!r} raised {type(exc).__name__}: {exc}",
-                    scoring_path,
+                    "PR707", f"scoring method {name!r} broke its contract: {contract}", scoring_path
                 )
                 continue
             node.method = method
@@ -539,7 +545,6 @@ class _Compiler:
                     key=True,
                     hint="use `formula` or `bands`, or remove `inputs`",
                 )
-            best = method.best()
             reported = any(d.code == "PR213" for d in self.diags[before:])
             if best is not None and best > node.max and not reported:
                 self.error(
@@ -780,6 +785,17 @@ def points_by_origin(nodes: dict[str, CompiledNode]) -> dict[Origin, Decimal]:
         if node.is_leaf:
             out[node.origin] = out.get(node.origin, Decimal(0)) + node.max
     return out
+
+
+def _contract_problem(read_names: Any, best: Any) -> str | None:
+    """What is wrong with what a method's names() and best() returned (a plugin's bug)."""
+    if not isinstance(read_names, set | frozenset) or not all(
+        isinstance(n, str) for n in read_names
+    ):
+        return "names() must return a set of names"
+    if best is not None and (isinstance(best, bool) or not isinstance(best, Decimal | Fraction)):
+        return f"best() must return a Decimal, a Fraction or None, not {type(best).__name__}"
+    return None
 
 
 class _MethodContext(CompileContext):

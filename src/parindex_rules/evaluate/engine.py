@@ -24,13 +24,14 @@ from parindex_rules.evaluate.result import Deduction, NodeResult, UnitResult
 from parindex_rules.expr.nodes import (
     Env,
     EvaluationSignal,
+    FunctionFailed,
     MissingValue,
     ValueTooLarge,
     ZeroDenominator,
 )
 from parindex_rules.loader.facts import Facts
 from parindex_rules.loader.yaml import SourceMap
-from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo
+from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo, outcome_problem
 from parindex_rules.model.facts import ItemFacts, UnitFacts
 from parindex_rules.model.ruleset import InputSpec, Origin
 from parindex_rules.numbers import (
@@ -43,6 +44,7 @@ from parindex_rules.numbers import (
     parse_decimal,
     sub,
 )
+from parindex_rules.plugins import one_line
 
 register_codes(
     Code(
@@ -517,6 +519,7 @@ class UnitEvaluation:
                 reads.append(InputRecord("value given", _show(picked.value), picked.source))
             ctx = _LeafContext(self, node, value, picked.source if picked else "", reads)
             outcome = method.evaluate(ctx)
+            broken = outcome_problem(outcome)
         except FactProblem as problem:
             return self._failed(
                 node, explanation, problem.code, problem.message, picked, problem.hint
@@ -534,12 +537,23 @@ class UnitEvaluation:
             )
         except ValueTooLarge as large:
             return self._failed(node, explanation, "PR906", str(large), picked, None)
+        except FunctionFailed as failed:
+            return self._failed(node, explanation, "PR704", str(failed), picked, None)
         except Exception as exc:  # a plugin's bug: reported with its name, never a traceback
             return self._failed(
                 node,
                 explanation,
                 "PR704",
-                f"scoring method {method.name!r} raised {type(exc).__name__}: {exc}",
+                f"scoring method {method.name!r} raised {one_line(exc)}",
+                picked,
+                None,
+            )
+        if broken is not None:  # a plugin's bug: reported with its name, never a traceback
+            return self._failed(
+                node,
+                explanation,
+                "PR707",
+                f"scoring method {method.name!r} broke its contract: {broken}",
                 picked,
                 None,
             )
