@@ -204,3 +204,25 @@ def test_write_report_refuses_a_file(tmp_path: Path) -> None:
     target.write_text("", encoding="utf-8")
     with pytest.raises(DiagnosticError):
         report_html.write_report(target, {"index.html": ""})
+
+
+def test_index_ranks_and_group_statistics(camau_report: Path) -> None:
+    """Ranks 1 A (85.71), 2 C (78.57), 3 B (64.29); mean (6 + 5.5 + 4.5) / 7 × 100 / 3 = 76.19."""
+    words = text_of((camau_report / "index.html").read_text(encoding="utf-8"))
+    table = words.split("Bảng xếp hạng")[1]
+    assert table.index("1 don-vi-a") < table.index("2 don-vi-c") < table.index("3 don-vi-b")
+    assert "tất cả 3 76.19 78.57 64.29 85.71" in words
+
+
+def test_ties_are_noted(tmp_path: Path) -> None:
+    """B given A's facts: both 85.71, rank 1; the tie and that it stands are said."""
+    facts = tmp_path / "facts.yaml"
+    text = FACTS.read_text(encoding="utf-8")
+    a_items = text.split("    items:\n")[1].split("  - unit: don-vi-b")[0]
+    b_items = text.split("  - unit: don-vi-b")[1].split("    items:\n")[1].split("  - unit:")[0]
+    facts.write_text(text.replace(b_items, a_items), encoding="utf-8")
+    out = tmp_path / "bao-cao"
+    assert main(["report", str(RULESET), "--facts", str(facts), "--out", str(out)]) == 0
+    words = text_of((out / "index.html").read_text(encoding="utf-8"))
+    assert "1 don-vi-a" in words and "1 don-vi-b" in words and "3 don-vi-c" in words
+    assert "đồng hạng: don-vi-a, don-vi-b tie at 85.71 (rank 1)" in words

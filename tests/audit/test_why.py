@@ -180,15 +180,28 @@ def test_an_excluded_unit_has_nothing_to_explain(
 
 
 def test_the_unit_ranked_just_above() -> None:
-    """Ranks set as the ranking step writes them: A 1, C 2, B 3 (85.71 > 78.57 > 64.29)."""
+    """Ranked by index: A 1 (85.71), C 2 (78.57), B 3 (64.29); C is 14.29 points above B."""
+    from parindex_rules.report.notes import rank_cohort
     from parindex_rules.report.why import unit_above, why_text
 
     cohort = CAMAU.evaluate_cohort(pr.load_facts(FACTS))
-    for unit_id, rank in (("don-vi-a", 1), ("don-vi-c", 2), ("don-vi-b", 3)):
-        cohort.unit(unit_id).rank = rank
+    table = rank_cohort(CAMAU, cohort)
+    assert table.ranks() == {"don-vi-a": 1, "don-vi-c": 2, "don-vi-b": 3}
     b = cohort.unit("don-vi-b")
-    above = unit_above(CAMAU, cohort.units, b)
+    above = unit_above(table, cohort.units, b)
     assert above is not None and above.unit == "don-vi-c"
-    assert unit_above(CAMAU, cohort.units, cohort.unit("don-vi-a")) is None
+    assert unit_above(table, cohort.units, cohort.unit("don-vi-a")) is None
     text = why_text(CAMAU, b, None, above)
+    assert text.startswith("don-vi-b — Đơn vị ví dụ B: 4.50 of 7 points, index 64.29%, rank 3")
     assert "Ranked just above: don-vi-c — Đơn vị ví dụ C, rank 2, index 78.57% (14.29 index" in text
+
+
+def test_cli_json_names_the_unit_above(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["why", str(RULESET), "--facts", str(FACTS), "--unit", "don-vi-b", "--format", "json"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["unit"]["rank"], data["above"]["unit"], data["above"]["rank"]) == (
+        3,
+        "don-vi-c",
+        2,
+    )

@@ -44,7 +44,8 @@ def test_registered_as_an_exporter() -> None:
 
 def test_one_sheet_per_unit_in_the_annex_layout(camau_xlsx: bytes) -> None:
     book = workbook(camau_xlsx)
-    assert book.sheetnames == [RANKING_SHEET, "don-vi-a", "don-vi-b", "don-vi-c"]
+    # Rank order (85.71 > 78.57 > 64.29), as the ruleset's ranking gives it.
+    assert book.sheetnames == [RANKING_SHEET, "don-vi-a", "don-vi-c", "don-vi-b"]
     sheet = book["don-vi-c"]
     header, rows = table(sheet)
     assert tuple(c.value for c in list(sheet.iter_rows())[header][:6]) == UNIT_HEADERS
@@ -77,11 +78,11 @@ def test_ranking_sheet_lists_every_unit(camau_xlsx: bytes) -> None:
     sheet = workbook(camau_xlsx)[RANKING_SHEET]
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "Hạng")
-    body = [r[1:7] for r in rows[header + 1 :]]
+    body = [r[:7] for r in rows[header + 1 :]]
     assert body == [
-        ("don-vi-a", "Đơn vị ví dụ A", None, 6, 7, 85.71),
-        ("don-vi-b", "Đơn vị ví dụ B", None, 4.5, 7, 64.29),
-        ("don-vi-c", "Đơn vị ví dụ C", None, 5.5, 7, 78.57),
+        (1, "don-vi-a", "Đơn vị ví dụ A", None, 6, 7, 85.71),
+        (2, "don-vi-c", "Đơn vị ví dụ C", None, 5.5, 7, 78.57),
+        (3, "don-vi-b", "Đơn vị ví dụ B", None, 4.5, 7, 64.29),
     ]
 
 

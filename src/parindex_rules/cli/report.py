@@ -14,7 +14,9 @@ from parindex_rules.api import CohortResult, Ruleset
 from parindex_rules.cli.common import CommandError, load_ruleset, print_diagnostics
 from parindex_rules.evaluate.engine import STAGES
 from parindex_rules.fileio import write_atomic
+from parindex_rules.rank.ranking import RankTable
 from parindex_rules.readers import read_facts
+from parindex_rules.report.notes import rank_cohort
 
 ORDER = 65
 
@@ -39,16 +41,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def cohorts(
     ruleset: Ruleset, facts_path: str, stage: str
-) -> tuple[CohortResult, CohortResult] | None:
-    """The cohort at `stage` and at the self stage; None (diagnostics printed) on errors."""
+) -> tuple[CohortResult, CohortResult, RankTable] | None:
+    """The ranked cohort at `stage`, the self stage and the ranking; None (diagnostics
+    printed) on errors."""
     facts = read_facts(facts_path, ruleset=ruleset)
     cohort = ruleset.evaluate_cohort(facts, stage=stage)  # type: ignore[arg-type]
     diagnostics = cohort.all_diagnostics()
-    print_diagnostics(diagnostics)
     if any(d.is_error for d in diagnostics):
+        print_diagnostics(diagnostics)
         return None
+    table = rank_cohort(ruleset, cohort)
+    print_diagnostics(diagnostics + table.diagnostics)
     self_cohort = cohort if stage == "self" else ruleset.evaluate_cohort(facts, stage="self")
-    return cohort, self_cohort
+    return cohort, self_cohort, table
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,16 +67,16 @@ def run(args: argparse.Namespace) -> int:
     found = cohorts(ruleset, args.facts, args.stage)
     if found is None:
         return 1
-    cohort, self_cohort = found
+    cohort, self_cohort, table = found
     out = Path(args.out)
     if args.format == "xlsx":
         from parindex_rules.report.xlsx import results_workbook
 
-        write_atomic(out, results_workbook(ruleset, cohort, self_cohort=self_cohort))
+        write_atomic(out, results_workbook(ruleset, cohort, self_cohort=self_cohort, table=table))
         print(f"wrote {out} ({len(cohort.units)} units)")
         return 0
     from parindex_rules.report.html import report_files, write_report
 
-    write_report(out, report_files(ruleset, cohort, self_cohort))
+    write_report(out, report_files(ruleset, cohort, self_cohort, table))
     print(f"wrote {out / 'index.html'} and {len(cohort.units)} unit pages")
     return 0

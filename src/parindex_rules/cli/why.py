@@ -12,6 +12,7 @@ from parindex_rules.evaluate.engine import STAGES
 from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps
+from parindex_rules.report.notes import rank_cohort
 from parindex_rules.report.why import compare_units, unit_above, why_json, why_text
 
 ORDER = 55
@@ -62,10 +63,11 @@ def run(args: argparse.Namespace) -> int:
     print_diagnostics(cohort.diagnostics)
     if any(d.is_error for d in cohort.diagnostics):
         return 1
+    table = rank_cohort(ruleset, cohort)
     a = unit_result(ruleset, cohort.units, args.unit, facts.file)
     b = unit_result(ruleset, cohort.units, args.versus, facts.file) if args.versus else None
     comparison = compare_units(ruleset, a, b) if b is not None else None
-    above = unit_above(ruleset, cohort.units, a)
+    above = unit_above(table, cohort.units, a)
     if args.format == "json":
         emit(dumps(why_json(ruleset, a, comparison, above)), args.out)
     else:

@@ -24,13 +24,15 @@ from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.explanation import Explanation
 from parindex_rules.evaluate.result import UnitResult
-from parindex_rules.numbers import format_exact
+from parindex_rules.numbers import format_exact, format_rounded
 from parindex_rules.plugins import API_VERSION
 from parindex_rules.report.notes import (
     ORIGIN_WORDS,
     STATUS_WORDS,
     differs,
     display_order,
+    ensure_ranked,
+    tie_notes,
     unit_status,
 )
 from parindex_rules.report.why import losses, usable
@@ -38,6 +40,7 @@ from parindex_rules.sheets.template import provisional_words
 
 if TYPE_CHECKING:
     from parindex_rules.api import CohortResult, Ruleset
+    from parindex_rules.rank.ranking import RankTable
 
 register_codes(
     Code(
@@ -330,9 +333,12 @@ def unit_page(
     return page(f"{result.name} — {ruleset.id}", body)
 
 
-def ranking_table(cohort: CohortResult, links: Mapping[str, str]) -> str:
+def ranking_table(
+    cohort: CohortResult, links: Mapping[str, str], table: RankTable | None = None
+) -> str:
+    ties = tie_notes(table)
     rows = []
-    for result in display_order(cohort):
+    for result in display_order(cohort, table):
         href = links.get(result.unit)
         name = f'<a href="{esc(href)}">{esc(result.name)}</a>' if href else esc(result.name)
         rows.append(
@@ -341,7 +347,8 @@ def ranking_table(cohort: CohortResult, links: Mapping[str, str]) -> str:
             f'<td class="num">{esc(result.rounded(result.score) or "—")}</td>'
             f'<td class="num">{esc("—" if result.max is None else format_exact(result.max))}</td>'
             f'<td class="num">{esc(result.rounded(result.index) or "—")}</td>'
-            f"<td>{esc(result.rank_class or '')}</td><td>{esc(unit_status(result))}</td></tr>"
+            f"<td>{esc(result.rank_class or '')}</td>"
+            f"<td>{esc(unit_status(result, ties.get(result.unit)))}</td></tr>"
         )
     return (
         '<table><thead><tr><th class="num">Hạng</th><th>Mã đơn vị</th><th>Tên đơn vị</th>'
@@ -351,7 +358,39 @@ def ranking_table(cohort: CohortResult, links: Mapping[str, str]) -> str:
     )
 
 
-def index_page(ruleset: Ruleset, cohort: CohortResult, links: Mapping[str, str]) -> str:
+def group_table(ruleset: Ruleset, table: RankTable | None) -> str:
+    """Per ranking group: units ranked, and the mean, median, lowest and highest index."""
+    if table is None or not table.groups:
+        return ""
+    places, mode = ruleset.document.rounding.places, ruleset.document.rounding.mode
+
+    def shown(value: object) -> str:
+        return "—" if value is None else format_rounded(value, places, mode)  # type: ignore[arg-type]
+
+    rows = "".join(
+        f"<tr><td>{esc('tất cả' if name == 'all' else name)}</td>"
+        f'<td class="num">{esc(stats.count)}</td>'
+        + "".join(
+            f'<td class="num">{esc(shown(getattr(stats.index, k)))}</td>'
+            for k in ("mean", "median", "min", "max")
+        )
+        + "</tr>"
+        for name, stats in sorted(table.groups.items())
+    )
+    return (
+        "<h2>Thống kê theo nhóm</h2>\n<table><thead><tr><th>Nhóm</th>"
+        '<th class="num">Số đơn vị xếp hạng</th><th class="num">Trung bình</th>'
+        '<th class="num">Trung vị</th><th class="num">Thấp nhất</th>'
+        f'<th class="num">Cao nhất</th></tr></thead><tbody>{rows}</tbody></table>\n'
+    )
+
+
+def index_page(
+    ruleset: Ruleset,
+    cohort: CohortResult,
+    links: Mapping[str, str],
+    table: RankTable | None = None,
+) -> str:
     doc = ruleset.document
     decision = doc.decision
     body = [
@@ -362,8 +401,9 @@ def index_page(ruleset: Ruleset, cohort: CohortResult, links: Mapping[str, str])
         + f" · năm đánh giá {esc(doc.year)} · điểm "
         f"{esc(STAGE_WORDS.get(cohort.stage, cohort.stage))} · {len(cohort.units)} đơn vị</p>\n",
         "<h2>Bảng xếp hạng</h2>\n",
-        ranking_table(cohort, links),
-        _diagnostics(cohort.diagnostics),
+        ranking_table(cohort, links, table),
+        group_table(ruleset, table),
+        _diagnostics([*cohort.diagnostics, *(table.diagnostics if table else [])]),
     ]
     return page(f"Xếp hạng — {ruleset.id}", "".join(body))
 
@@ -378,13 +418,16 @@ def _slug(unit_id: str, taken: set[str]) -> str:
 
 
 def report_files(
-    ruleset: Ruleset, cohort: CohortResult, self_cohort: CohortResult | None = None
+    ruleset: Ruleset,
+    cohort: CohortResult,
+    self_cohort: CohortResult | None = None,
+    table: RankTable | None = None,
 ) -> dict[str, str]:
     """Every file of the report directory: relative path → content."""
     taken: set[str] = set()
     pages = {u.unit: f"units/{_slug(u.unit, taken)}.html" for u in cohort.units}
     selves = {u.unit: u for u in self_cohort.units} if self_cohort is not None else {}
-    files = {"index.html": index_page(ruleset, cohort, pages)}
+    files = {"index.html": index_page(ruleset, cohort, pages, table)}
     for result in cohort.units:
         files[pages[result.unit]] = unit_page(
             ruleset, result, selves.get(result.unit), back="../index.html"
@@ -459,6 +502,7 @@ class HtmlExporter:
     summary: ClassVar[str] = "static HTML audit page (ranking and every unit's explanation)"
 
     def export(self, ruleset: Ruleset, cohort: CohortResult) -> str:
+        table = ensure_ranked(ruleset, cohort)
         self_cohort = None
         if cohort.stage != "self" and cohort.facts is not None:
             self_cohort = ruleset.evaluate_cohort(cohort.facts, stage="self")
@@ -470,5 +514,5 @@ class HtmlExporter:
             + "</section>\n"
             for i, result in enumerate(cohort.units)
         )
-        head = index_page(ruleset, cohort, links)
+        head = index_page(ruleset, cohort, links, table)
         return head.replace("\n</body>", "\n" + sections + "</body>", 1)

@@ -13,7 +13,8 @@ from parindex_rules.evaluate.result import NodeResult, UnitResult
 from parindex_rules.numbers import compare
 
 if TYPE_CHECKING:
-    from parindex_rules.api import CohortResult
+    from parindex_rules.api import CohortResult, Ruleset
+    from parindex_rules.rank.ranking import RankTable
 
 ORIGIN_WORDS = {
     "survey": "điều tra XHH",
@@ -62,14 +63,42 @@ def node_note(
     return "; ".join(parts)
 
 
-def display_order(cohort: CohortResult) -> list[UnitResult]:
-    """Units in rank order (ranked first, by rank), then the others as given."""
+def rank_cohort(ruleset: Ruleset, cohort: CohortResult) -> RankTable:
+    """Rank the cohort as its ruleset declares; ranks and classes are written on its units."""
+    from parindex_rules.rank.cohort import rank_results
+
+    return rank_results(ruleset.compiled, cohort.units, facts=cohort.facts)
+
+
+def ensure_ranked(ruleset: Ruleset, cohort: CohortResult) -> RankTable | None:
+    """Rank a cohort nobody has ranked yet (exporters get whatever their caller has)."""
+    if any(u.rank is not None for u in cohort.units):
+        return None
+    return rank_cohort(ruleset, cohort)
+
+
+def display_order(cohort: CohortResult, table: RankTable | None = None) -> list[UnitResult]:
+    """Units in the ranking's order (ranked first, by group and rank), then the others."""
+    if table is not None:
+        by_id = {u.unit: u for u in cohort.units}
+        ordered = [by_id[r.unit] for r in table.units if r.unit in by_id]
+        return ordered + [u for u in cohort.units if u.unit not in {r.unit for r in table.units}]
     ranked = [u for u in cohort.units if u.rank is not None]
     others = [u for u in cohort.units if u.rank is None]
     return sorted(ranked, key=lambda u: u.rank or 0) + others
 
 
-def unit_status(result: UnitResult) -> str:
+def tie_notes(table: RankTable | None) -> dict[str, str]:
+    """Per unit, the note of the tie it is part of (how it was broken, or that it stands)."""
+    if table is None:
+        return {}
+    return {r.unit: f"đồng hạng: {r.tie.text()}" for r in table.units if r.tie is not None}
+
+
+def unit_status(result: UnitResult, tie: str | None = None) -> str:
+    """Ghi chú of a unit: why it is not evaluated or not ranked, errors, or its tie."""
+    if tie:
+        return tie
     if not result.evaluated:
         return f"không đánh giá: {result.reason or ''}".strip(": ")
     if not result.ok:

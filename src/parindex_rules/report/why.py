@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.result import NodeResult, UnitResult
+from parindex_rules.evaluate.stages import points_lost
 from parindex_rules.model.ruleset import Origin
 from parindex_rules.numbers import (
     HUNDRED,
@@ -33,6 +34,7 @@ from parindex_rules.numbers import (
 
 if TYPE_CHECKING:
     from parindex_rules.api import Ruleset
+    from parindex_rules.rank.ranking import RankTable
 
 register_codes(
     Code(
@@ -142,24 +144,22 @@ def _signed(ruleset: Ruleset, node: NodeResult) -> Number:
 
 
 def losses(ruleset: Ruleset, result: UnitResult) -> list[Loss]:
-    """The leaves where the unit lost points, largest loss first (then the decision's order)."""
+    """The leaves where the unit lost points, largest loss first (then the decision's order).
+
+    The points are those of :func:`~parindex_rules.evaluate.stages.points_lost` (one
+    definition for `score --lost`, `why` and the reports); this adds each loss's share of the
+    index and the rule's verdict.
+    """
     usable(result)
     assert result.max is not None
     out = []
-    for node_id in _leaves(ruleset):
-        node = result.nodes[node_id]
-        if node.score is None:
-            continue
-        origin = ruleset.nodes[node_id].origin
-        if origin is Origin.BONUS:
-            continue
-        lost = node.score if origin is Origin.PENALTY else sub(node.max, node.score)
-        if compare(lost, ZERO) <= 0:
-            continue
-        share = mul(div(lost, result.max), HUNDRED) if result.max else ZERO
-        out.append(Loss(node_id, node.name, node.max, node.score, lost, share, verdict(node)))
-    order = {n: i for i, n in enumerate(_leaves(ruleset))}
-    return sorted(out, key=lambda loss: (-_exact(loss.lost), order[loss.node]))
+    for item in points_lost(ruleset.compiled, result):
+        share = mul(div(item.lost, result.max), HUNDRED) if result.max else ZERO
+        node = result.nodes[item.item]
+        out.append(
+            Loss(item.item, item.name, item.max, item.score, item.lost, share, verdict(node))
+        )
+    return out
 
 
 def _exact(value: Number) -> Fraction:
@@ -212,22 +212,22 @@ def compare_units(ruleset: Ruleset, a: UnitResult, b: UnitResult) -> Comparison:
     return comparison
 
 
-def unit_above(ruleset: Ruleset, units: list[UnitResult], result: UnitResult) -> UnitResult | None:
-    """The unit ranked just above `result` where it is ranked (its group, or all units)."""
-    if result.rank is None or result.rank <= 1:
+def unit_above(table: RankTable, units: list[UnitResult], result: UnitResult) -> UnitResult | None:
+    """The unit ranked just above `result` in its ranking group (None for a first or unranked)."""
+    try:
+        own = table.unit(result.unit)
+    except KeyError:
         return None
-    within_group = ruleset.document.ranking.within == "group"
-    candidates = [
-        u
-        for u in units
-        if u.rank is not None
-        and u.rank < result.rank
-        and (not within_group or u.group == result.group)
+    if own.rank is None or own.rank <= 1:
+        return None
+    ahead = [
+        r for r in table.units if r.group == own.group and r.rank is not None and r.rank < own.rank
     ]
-    if not candidates:
+    if not ahead:
         return None
-    best = max(u.rank or 0 for u in candidates)
-    return next(u for u in candidates if u.rank == best)
+    best = max(r.rank or 0 for r in ahead)
+    first = next(r for r in ahead if r.rank == best)
+    return next((u for u in units if u.unit == first.unit), None)
 
 
 # -- rendering -----------------------------------------------------------------------------

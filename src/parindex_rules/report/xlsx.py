@@ -20,8 +20,10 @@ from parindex_rules.plugins import API_VERSION
 from parindex_rules.report.notes import (
     differs,
     display_order,
+    ensure_ranked,
     node_note,
     sheet_names,
+    tie_notes,
     unit_status,
 )
 from parindex_rules.sheets.template import provisional_words
@@ -29,6 +31,7 @@ from parindex_rules.sheets.workbook import put
 
 if TYPE_CHECKING:
     from parindex_rules.api import CohortResult, Ruleset
+    from parindex_rules.rank.ranking import RankTable
 
 RANKING_SHEET = "Xếp hạng"
 UNIT_HEADERS = (
@@ -76,19 +79,23 @@ class _Styles:
 
 
 def results_workbook(
-    ruleset: Ruleset, cohort: CohortResult, *, self_cohort: CohortResult | None = None
+    ruleset: Ruleset,
+    cohort: CohortResult,
+    *,
+    self_cohort: CohortResult | None = None,
+    table: RankTable | None = None,
 ) -> bytes:
     """The .xlsx bytes of `cohort` (its stage is "Điểm đạt được"); `self_cohort` adds the
-    self-assessed scores beside it."""
+    self-assessed scores beside it; `table` (the ranking) orders the units and notes ties."""
     from parindex_rules.sheets.workbook import new_workbook, workbook_bytes
 
     workbook = new_workbook(title=f"Kết quả Chỉ số CCHC — {ruleset.id}")
     styles = _Styles()
     ranking = workbook.active
     ranking.title = RANKING_SHEET
-    order = display_order(cohort)
+    order = display_order(cohort, table)
     names = sheet_names([u.unit for u in order], taken=[RANKING_SHEET])
-    _ranking_sheet(ranking, ruleset, cohort, order, styles)
+    _ranking_sheet(ranking, ruleset, cohort, order, tie_notes(table), styles)
     selves = {u.unit: u for u in self_cohort.units} if self_cohort is not None else {}
     for result, name in zip(order, names, strict=True):
         sheet = workbook.create_sheet(name)
@@ -128,6 +135,7 @@ def _ranking_sheet(
     ruleset: Ruleset,
     cohort: CohortResult,
     order: list[UnitResult],
+    ties: dict[str, str],
     styles: _Styles,
 ) -> None:
     from openpyxl.utils import get_column_letter
@@ -155,7 +163,7 @@ def _ranking_sheet(
             result.max,
             _rounded(result, result.index),
             result.rank_class,
-            unit_status(result),
+            unit_status(result, ties.get(result.unit)),
         ]
         for c, value in enumerate(values, start=1):
             cell = put(sheet, row, c, value)
@@ -255,9 +263,10 @@ class XlsxExporter:
     summary: ClassVar[str] = "Excel workbook in the annex layout, one sheet per unit + ranking"
 
     def export(self, ruleset: Ruleset, cohort: CohortResult) -> bytes:
+        table = ensure_ranked(ruleset, cohort)
         self_cohort = None
         if cohort.stage != "self" and cohort.facts is not None:
             self_cohort = ruleset.evaluate_cohort(cohort.facts, stage="self")
         elif cohort.stage == "self":
             self_cohort = cohort
-        return results_workbook(ruleset, cohort, self_cohort=self_cohort)
+        return results_workbook(ruleset, cohort, self_cohort=self_cohort, table=table)
