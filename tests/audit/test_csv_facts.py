@@ -162,3 +162,18 @@ def test_csv_needs_the_ruleset(tmp_path: Path) -> None:
     with pytest.raises(FactsError) as info:
         read_facts(path)
     assert info.value.diagnostics[0].code == "PR820"
+
+
+def test_a_row_without_item_carries_unit_details_only(tmp_path: Path) -> None:
+    text = CAMAU_CSV + "don-vi-a,,,kip_thoi,,\n"
+    assert problems(text, tmp_path) == [
+        "F:20:4: PR820 values are given but the row names no item [line 20, column self]"
+    ]
+    details = CAMAU_CSV.replace("unit,name,", "unit,group,name,").replace(
+        "\ndon-vi-a,", "\ndon-vi-a,,"
+    )
+    details = details.replace("\ndon-vi-b,", "\ndon-vi-b,,").replace("\ndon-vi-c,", "\ndon-vi-c,,")
+    details += "don-vi-a,nhom-2,,,,,\n"
+    path = tmp_path / "facts.csv"
+    path.write_text(details, encoding="utf-8")
+    assert read_facts(path, ruleset=pr.load(RULESET)).unit("don-vi-a").group == "nhom-2"

@@ -24,7 +24,7 @@ from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.explanation import Explanation
 from parindex_rules.evaluate.result import UnitResult
-from parindex_rules.numbers import format_exact, format_rounded
+from parindex_rules.numbers import Number, format_exact, format_rounded
 from parindex_rules.plugins import API_VERSION
 from parindex_rules.report.notes import (
     ORIGIN_WORDS,
@@ -364,8 +364,8 @@ def group_table(ruleset: Ruleset, table: RankTable | None) -> str:
         return ""
     places, mode = ruleset.document.rounding.places, ruleset.document.rounding.mode
 
-    def shown(value: object) -> str:
-        return "—" if value is None else format_rounded(value, places, mode)  # type: ignore[arg-type]
+    def shown(value: Number | None) -> str:
+        return "—" if value is None else format_rounded(value, places, mode)
 
     rows = "".join(
         f"<tr><td>{esc('tất cả' if name == 'all' else name)}</td>"

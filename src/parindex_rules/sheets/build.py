@@ -186,22 +186,12 @@ class FactsBuilder:
 
     def set_unit_field(self, index: int, key: str, value: Any, pos: Pos) -> None:
         """A unit detail (name, group, ...); `not_ranked`/`not_evaluated` carry the reason."""
-        unit = self.units[index]
         if key in ("not_ranked", "not_evaluated"):
             flag = "ranked" if key == "not_ranked" else "evaluated"
             self._set_unit(index, flag, False, pos)
             self._set_unit(index, "reason", plain_text(value), pos)
             return
-        if key == "ranked":
-            mark = value if isinstance(value, bool) else yes_no(plain_text(value))
-            if mark is None:
-                self.problem("PR824", f"ranked: expected true or false, got {value!r}", pos)
-                return
-            value = mark
-        elif key != "submitted" or not isinstance(value, str):
-            value = plain_text(value)
-        del unit  # written through _set_unit for conflict checks
-        self._set_unit(index, key, value, pos)
+        self._set_unit(index, key, plain_text(value), pos)
 
     def _set_unit(self, index: int, key: str, value: Any, pos: Pos) -> None:
         unit = self.units[index]

@@ -159,9 +159,9 @@ def _row(builder: FactsBuilder, cells: dict[str, tuple[object, Pos]], line: int)
     item = cells.pop("item", None)
     sub = cells.pop("input", None)
     if item is None:
-        if cells or sub is not None:
-            pos = next(iter(cells.values()))[1] if cells else sub[1]  # type: ignore[index]
-            builder.problem("PR820", "values are given but the row names no item", pos)
+        given = [*cells.values(), *([sub] if sub is not None else [])]
+        if given:
+            builder.problem("PR820", "values are given but the row names no item", given[0][1])
         return
     item_id, item_pos = item
     builder.item_row(
