@@ -57,6 +57,12 @@ register_codes(
         Severity.WARNING,
         "An item has no evidence and no written explanation; it is flagged for the council.",
     ),
+    Code(
+        "PR521",
+        "exclusion-not-stated",
+        Severity.ERROR,
+        "A unit is excluded (`evaluated: false`) but the ruleset states no exclusion rule.",
+    ),
 )
 
 Stage = Literal["self", "appraised", "final"]
@@ -162,6 +168,18 @@ class UnitEvaluation:
         )
         if not self.unit.evaluated:
             # Excluded (e.g. dishonest evidence): neither evaluated nor ranked; result withheld.
+            # Only a decision that provides for exclusion allows it (`ranking.exclusion`).
+            if not self.doc.ranking.exclusion.value:
+                self.problem(
+                    "PR521",
+                    f"is excluded (`evaluated: false`), but ruleset {self.compiled.id} states no "
+                    "exclusion rule: its result cannot be withheld",
+                    (*self.unit_path, "evaluated"),
+                    key=True,
+                    hint="remove `evaluated: false`, or declare `ranking.exclusion` in the ruleset "
+                    "with the decision's words",
+                )
+            result.diagnostics = self.diagnostics
             return result
         for rule in self.doc.ranking.not_ranked:
             if rule.unit == self.unit.unit or (
