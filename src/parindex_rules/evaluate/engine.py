@@ -24,13 +24,14 @@ from parindex_rules.evaluate.result import Deduction, NodeResult, UnitResult
 from parindex_rules.expr.nodes import (
     Env,
     EvaluationSignal,
+    FunctionFailed,
     MissingValue,
     ValueTooLarge,
     ZeroDenominator,
 )
 from parindex_rules.loader.facts import Facts
 from parindex_rules.loader.yaml import SourceMap
-from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo
+from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo, outcome_problem
 from parindex_rules.model.facts import ItemFacts, UnitFacts
 from parindex_rules.model.ruleset import InputSpec, Origin
 from parindex_rules.numbers import (
@@ -43,6 +44,7 @@ from parindex_rules.numbers import (
     parse_decimal,
     sub,
 )
+from parindex_rules.plugins import one_line
 
 register_codes(
     Code(
@@ -59,9 +61,10 @@ register_codes(
     ),
     Code(
         "PR521",
-        "exclusion-not-stated",
+        "fact-not-read",
         Severity.ERROR,
-        "A unit is excluded (`evaluated: false`) but the ruleset states no exclusion rule.",
+        "A fact is given that the item's scoring method never reads (e.g. survey values for an "
+        "item scored from the assessment); it would be ignored silently.",
     ),
 )
 
@@ -79,6 +82,10 @@ class _Value:
     value: Any
     source: str
     path: Path = ()
+
+
+class _Reported(MissingValue):
+    """An input whose value was refused (and already reported): the leaf fails quietly."""
 
 
 class _Failed:
@@ -168,18 +175,6 @@ class UnitEvaluation:
         )
         if not self.unit.evaluated:
             # Excluded (e.g. dishonest evidence): neither evaluated nor ranked; result withheld.
-            # Only a decision that provides for exclusion allows it (`ranking.exclusion`).
-            if not self.doc.ranking.exclusion.value:
-                self.problem(
-                    "PR521",
-                    f"is excluded (`evaluated: false`), but ruleset {self.compiled.id} states no "
-                    "exclusion rule: its result cannot be withheld",
-                    (*self.unit_path, "evaluated"),
-                    key=True,
-                    hint="remove `evaluated: false`, or declare `ranking.exclusion` in the ruleset "
-                    "with the decision's words",
-                )
-            result.diagnostics = self.diagnostics
             return result
         for rule in self.doc.ranking.not_ranked:
             if rule.unit == self.unit.unit or (
@@ -239,6 +234,7 @@ class UnitEvaluation:
                     key=True,
                     hint="survey and council items are scored by the appraisal council",
                 )
+            self._check_unread(node, item)
             if not item.applicable:
                 if not (item.reason and item.reason.strip()):
                     self.problem(
@@ -253,6 +249,27 @@ class UnitEvaluation:
                         self.item_path(item_id, "applicable"),
                     )
 
+    def _check_unread(self, node: CompiledNode, item: ItemFacts) -> None:
+        """Facts the item's method never reads would be ignored silently: refuse them."""
+        reads = node.method.reads if node.method is not None else "assessment"
+        if reads == "survey" and item.appraisal is not None:
+            self.problem(
+                "PR521",
+                f"item {node.id} is scored from its survey values: `appraisal` is never read",
+                self.item_path(node.id, "appraisal"),
+                key=True,
+                hint="give the survey result under `survey: {YEAR: value}`",
+            )
+        if reads != "survey" and item.survey is not None:
+            self.problem(
+                "PR521",
+                f"item {node.id} is not scored from survey values: `survey` is never read",
+                self.item_path(node.id, "survey"),
+                key=True,
+                hint="give the council's score under `appraisal` (survey-based items scored by "
+                "the council take appraisal rounds)",
+            )
+
     # -- inputs (raw figures) for this stage
     def _read_inputs(self) -> None:
         owners: dict[str, list[str]] = {}
@@ -263,6 +280,7 @@ class UnitEvaluation:
             item = self.unit.items.get(owner)
             layers = self._input_layers(node, item)
             merged: dict[str, _Value] = {}
+            refused: set[str] = set()
             for raw, path, label in layers:
                 mapping = self._as_mapping(node, raw, path)
                 if mapping is None:
@@ -284,18 +302,33 @@ class UnitEvaluation:
                         continue
                     value_path = (*path, name) if isinstance(raw, dict) else path
                     number = self._input_value(node.inputs[name], name, value, value_path)
-                    if number is not None:
+                    if number is None:
+                        refused.add(name)
+                    else:
+                        refused.discard(name)
                         merged[name] = _Value(number, self.where(value_path, label))
             for name in names:
                 if item is not None and not item.applicable:
                     self.inputs[name] = MissingValue(f"{name} (item {owner} is not applicable)")
+                elif name in refused:
+                    self.inputs[name] = _Reported(name)
+                elif name in merged:
+                    self.inputs[name] = merged[name]
+                elif item is not None and self._unappraised_missing(item):
+                    self.inputs[name] = MissingValue(
+                        f"{name} (no appraisal round, and the ruleset's `unappraised` policy "
+                        "is `missing`)"
+                    )
                 else:
-                    self.inputs[name] = merged.get(name) or MissingValue(name)
+                    self.inputs[name] = MissingValue(name)
 
     def _input_layers(
         self, node: CompiledNode, item: ItemFacts | None
     ) -> list[tuple[Any, Path, str]]:
         if item is None:
+            return []
+        if self._unappraised_missing(item):
+            # As for scores given directly: without an appraisal round the item is missing.
             return []
         layers: list[tuple[Any, Path, str]] = []
         if item.self_ is not None and node.origin.self_assessable:
@@ -307,6 +340,14 @@ class UnitEvaluation:
                         (raw, self.item_path(node.id, "appraisal", r), f"appraisal round {r + 1}")
                     )
         return layers
+
+    def _unappraised_missing(self, item: ItemFacts) -> bool:
+        """Past the self stage, an item no round appraised is missing when the ruleset says so."""
+        return (
+            self.stage != "self"
+            and not any(r is not None for r in item.appraisal or [])
+            and self.doc.policies.unappraised.value == "missing"
+        )
 
     def _as_mapping(self, node: CompiledNode, raw: Any, path: Path) -> dict[str, Any] | None:
         if isinstance(raw, dict):
@@ -478,6 +519,7 @@ class UnitEvaluation:
                 reads.append(InputRecord("value given", _show(picked.value), picked.source))
             ctx = _LeafContext(self, node, value, picked.source if picked else "", reads)
             outcome = method.evaluate(ctx)
+            broken = outcome_problem(outcome)
         except FactProblem as problem:
             return self._failed(
                 node, explanation, problem.code, problem.message, picked, problem.hint
@@ -495,12 +537,23 @@ class UnitEvaluation:
             )
         except ValueTooLarge as large:
             return self._failed(node, explanation, "PR906", str(large), picked, None)
+        except FunctionFailed as failed:
+            return self._failed(node, explanation, "PR704", str(failed), picked, None)
         except Exception as exc:  # a plugin's bug: reported with its name, never a traceback
             return self._failed(
                 node,
                 explanation,
                 "PR704",
-                f"scoring method {method.name!r} raised {type(exc).__name__}: {exc}",
+                f"scoring method {method.name!r} raised {one_line(exc)}",
+                picked,
+                None,
+            )
+        if broken is not None:  # a plugin's bug: reported with its name, never a traceback
+            return self._failed(
+                node,
+                explanation,
+                "PR707",
+                f"scoring method {method.name!r} broke its contract: {broken}",
                 picked,
                 None,
             )
@@ -562,6 +615,11 @@ class UnitEvaluation:
         self, node: CompiledNode, explanation: Explanation, missing: MissingValue
     ) -> NodeResult:
         path = self.item_path(node.id)
+        if isinstance(missing, _Reported):
+            explanation.status = "error"
+            explanation.zero_reason = f"input {missing.name} was refused (see the diagnostics)"
+            return self._node_result(node, "error", None, node.max, explanation)
+
         if node.missing == "zero":
             self.problem(
                 "PR510",
