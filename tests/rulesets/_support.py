@@ -16,7 +16,7 @@ from parindex_rules.cli import main
 from ..conftest import ROOT
 
 RULESETS = ROOT / "rulesets"
-SEEDS = Path("/work/shared/reference/seeds")
+SEEDS = ROOT / "reference" / "seeds"
 
 VINHLONG = ["vinhlong-2023/so", "vinhlong-2023/huyen", "vinhlong-2023/xa"]
 HANOI = ["hanoi-2023/so", "hanoi-2023/quan-huyen"]
