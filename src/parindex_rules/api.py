@@ -111,17 +111,19 @@ class Ruleset:
         provisional_derived = [
             d for d in self.compiled.derived.values() if d.provenance.is_provisional
         ]
-        if not provisional and not provisional_derived:
+        readings = self.compiled.provisional_readings
+        if not provisional and not provisional_derived and not readings:
             return []
         sm = self.compiled.source_map
         if not strict:
             points = sum((n.max for n in provisional if n.is_leaf), start=Decimal(0))
+            extra = f", and {len(readings)} reading(s) of silent rule text" if readings else ""
             return [
                 sm.diagnostic(
                     "PR230",
                     f"ruleset {self.id} is provisional: {len(provisional)} of "
                     f"{len(self.compiled.nodes)} nodes ({format_exact(points)} points of leaves) "
-                    "rest on content no source states",
+                    f"rest on content no source states{extra}",
                     (),
                     severity=Severity.WARNING,
                     hint="run `parindex describe` to list them; `validate --strict` fails on them",
@@ -146,6 +148,15 @@ class Ruleset:
                 severity=Severity.ERROR,
             )
             for d in provisional_derived
+        ]
+        out += [
+            sm.diagnostic(
+                "PR230",
+                f"leaf {node.id}: a provisional reading of the rule: {why}",
+                path,
+                severity=Severity.ERROR,
+            )
+            for node, path, why in readings
         ]
         return out
 
@@ -251,6 +262,7 @@ class Ruleset:
                 "sourced_nodes": len(nodes) - len(provisional),
                 "provisional_nodes": len(provisional),
                 "provisional_points": format_exact(provisional_points),
+                "provisional_readings": len(self.compiled.provisional_readings),
             },
             "provisional": self.provisional,
         }

@@ -537,6 +537,9 @@ class _Compiler:
                 )
                 continue
             node.method = method
+            node.readings = [
+                ((*scoring_path, *path), reason) for path, reason in method.provisional_readings()
+            ]
             if node.inputs and method.reads != "inputs":
                 self.error(
                     "PR222",
@@ -769,7 +772,7 @@ class _Compiler:
     def _provisional_flags(self, parent_order: list[str]) -> None:
         derived_provisional = {n for n, d in self.derived.items() if d.provenance.is_provisional}
         for node in self.nodes.values():
-            node.rests_on_provisional = node.provenance.is_provisional
+            node.rests_on_provisional = node.provenance.is_provisional or bool(node.readings)
             if node.method is not None and derived_provisional & node.method.names():
                 node.rests_on_provisional = True
         for node_id in parent_order:
