@@ -43,6 +43,8 @@ class CohortResult:
     provisional: bool
     units: list[UnitResult]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The facts evaluated, so exporters can show another stage (self vs appraised) beside it.
+    facts: Facts | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -109,17 +111,19 @@ class Ruleset:
         provisional_derived = [
             d for d in self.compiled.derived.values() if d.provenance.is_provisional
         ]
-        if not provisional and not provisional_derived:
+        readings = self.compiled.provisional_readings
+        if not provisional and not provisional_derived and not readings:
             return []
         sm = self.compiled.source_map
         if not strict:
             points = sum((n.max for n in provisional if n.is_leaf), start=Decimal(0))
+            extra = f", and {len(readings)} reading(s) of silent rule text" if readings else ""
             return [
                 sm.diagnostic(
                     "PR230",
                     f"ruleset {self.id} is provisional: {len(provisional)} of "
                     f"{len(self.compiled.nodes)} nodes ({format_exact(points)} points of leaves) "
-                    "rest on content no source states",
+                    f"rest on content no source states{extra}",
                     (),
                     severity=Severity.WARNING,
                     hint="run `parindex describe` to list them; `validate --strict` fails on them",
@@ -144,6 +148,15 @@ class Ruleset:
                 severity=Severity.ERROR,
             )
             for d in provisional_derived
+        ]
+        out += [
+            sm.diagnostic(
+                "PR230",
+                f"leaf {node.id}: a provisional reading of the rule: {why}",
+                path,
+                severity=Severity.ERROR,
+            )
+            for node, path, why in readings
         ]
         return out
 
@@ -202,6 +215,7 @@ class Ruleset:
             provisional=self.provisional,
             units=units,
             diagnostics=check_cohort(self.compiled, facts),
+            facts=facts,
         )
 
     # -- description
@@ -248,6 +262,7 @@ class Ruleset:
                 "sourced_nodes": len(nodes) - len(provisional),
                 "provisional_nodes": len(provisional),
                 "provisional_points": format_exact(provisional_points),
+                "provisional_readings": len(self.compiled.provisional_readings),
             },
             "provisional": self.provisional,
         }

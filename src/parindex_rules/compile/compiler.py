@@ -29,6 +29,7 @@ from parindex_rules.compile.compiled import (
     Level,
     Provenance,
 )
+from parindex_rules.compile.workflow import declaration_problems
 from parindex_rules.diagnostics import Diagnostic, Path, RulesetError
 from parindex_rules.expr.functions import FunctionSpec
 from parindex_rules.expr.nodes import Formula, Type
@@ -145,6 +146,7 @@ class _Compiler:
         self._origins()
         self._sums()
         self._declared()
+        self.diags.extend(declaration_problems(self.doc, self.sm, self.nodes))
         graph, derived_order = self._graph()
         errors = [d for d in self.diags if d.is_error]
         if errors:
@@ -541,6 +543,9 @@ class _Compiler:
                 )
                 continue
             node.method = method
+            node.readings = [
+                ((*scoring_path, *path), reason) for path, reason in method.provisional_readings()
+            ]
             if node.inputs and method.reads != "inputs":
                 self.error(
                     "PR222",
@@ -779,7 +784,7 @@ class _Compiler:
     def _provisional_flags(self, parent_order: list[str]) -> None:
         derived_provisional = {n for n, d in self.derived.items() if d.provenance.is_provisional}
         for node in self.nodes.values():
-            node.rests_on_provisional = node.provenance.is_provisional
+            node.rests_on_provisional = node.provenance.is_provisional or bool(node.readings)
             if node.method is not None and derived_provisional & node.method.names():
                 node.rests_on_provisional = True
         for node_id in parent_order:

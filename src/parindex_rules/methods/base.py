@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from parindex_rules.diagnostics import Path
 from parindex_rules.expr.nodes import Env, Formula, Type
@@ -209,6 +209,31 @@ class ScoringMethod(ABC):
     def describe(self) -> str:
         """A short text of the rule as configured (for docs and explanations)."""
         return self.summary
+
+    def provisional_readings(self) -> list[tuple[Path, str]]:
+        """Parts of the rule that are readings of silent text, with why: every `provisional`
+        set anywhere in the settings (a band, a zero-denominator rule, a plugin's own parts).
+
+        They make the leaf's result provisional, like a provisional node.
+        """
+        found: list[tuple[Path, str]] = []
+
+        def walk(value: object, path: Path) -> None:
+            if isinstance(value, BaseModel):
+                reason = getattr(value, "provisional", None)
+                if isinstance(reason, str) and reason.strip() and path:
+                    found.append((path, reason))
+                for name, info in type(value).model_fields.items():
+                    walk(getattr(value, name), (*path, info.alias or name))
+            elif isinstance(value, list | tuple):
+                for i, item in enumerate(value):
+                    walk(item, (*path, i))
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, (*path, str(key)))
+
+        walk(self.config, ())
+        return found
 
 
 def _validate_method(name: str, obj: Any) -> str | None:
