@@ -44,7 +44,7 @@ def expanded_data(ref: str | Path) -> tuple[str, Any]:
     return loaded.file, loaded.data
 
 
-def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
+def represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
     # The digits as the author wrote them: "14.50" stays 14.50, read back exactly.
     text = str(value)
     if value == value.to_integral_value() and "E" not in text and "." not in text:
@@ -57,7 +57,7 @@ def to_yaml(data: Any, name: str = "<ruleset>") -> str:
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 1_000_000
     yaml.allow_unicode = True
-    yaml.representer.add_representer(Decimal, _represent_decimal)
+    yaml.representer.add_representer(Decimal, represent_decimal)
     stream = io.StringIO()
     yaml.dump(data, stream)
     return format_text(stream.getvalue(), name)
