@@ -16,11 +16,16 @@ from parindex_rules.numbers import Number, compare, format_exact
 
 
 class BoundsLike(Protocol):
-    from_: Decimal | None
-    above: Decimal | None
-    to: Decimal | None
-    below: Decimal | None
-    equals: Decimal | None
+    @property
+    def from_(self) -> Decimal | None: ...
+    @property
+    def above(self) -> Decimal | None: ...
+    @property
+    def to(self) -> Decimal | None: ...
+    @property
+    def below(self) -> Decimal | None: ...
+    @property
+    def equals(self) -> Decimal | None: ...
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ once, at the end, with the mode the ruleset declares (:func:`round_to`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -178,7 +179,7 @@ def div(a: Number, b: Number) -> Number:
     return normalize(as_fraction(a) / as_fraction(b))
 
 
-def total(values: list[Number]) -> Number:
+def total(values: Iterable[Number]) -> Number:
     """Exact sum."""
     acc: Number = ZERO
     for value in values:

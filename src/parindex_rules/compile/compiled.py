@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -79,7 +79,7 @@ class CompiledNode:
     rule: str | None = None
     method: ScoringMethod | None = None
     inputs: dict[str, InputSpec] = field(default_factory=dict)
-    evidence: Sourced[str] | None = None
+    evidence: Sourced[Any] | None = None
     missing: str = "error"
     may_be_not_applicable: bool = True
     notes: str | None = None
@@ -159,3 +159,34 @@ class CompiledRuleset:
 
     def document_titles(self) -> dict[str, str]:
         return {key: ref.title for key, ref in self.document.documents.items()}
+
+    def fingerprint(self) -> dict[str, object]:
+        """Everything that decides scores, as plain data: equal fingerprints score alike.
+
+        Used to check that rewriting a ruleset (dump, `fmt`, `extends`) never changes meaning.
+        Positions and file names are left out on purpose.
+        """
+        nodes = {}
+        for node in self.nodes.values():
+            method = node.method
+            nodes[node.id] = {
+                "name": node.name,
+                "level": node.level,
+                "parent": node.parent,
+                "children": list(node.children),
+                "max": str(node.max),
+                "origin": node.origin.value,
+                "rule": node.rule,
+                "method": method.config.model_dump(mode="json") if method else None,
+                "inputs": {k: v.model_dump(mode="json") for k, v in node.inputs.items()},
+                "provenance": node.provenance.to_json(),
+                "missing": node.missing,
+                "evidence": node.evidence.model_dump(mode="json") if node.evidence else None,
+                "may_be_not_applicable": node.may_be_not_applicable,
+            }
+        return {
+            "document": self.document.model_dump(mode="json", exclude={"fields"}),
+            "nodes": nodes,
+            "derived": {name: d.formula.text for name, d in self.derived.items()},
+            "edges": sorted(self.graph.edges()),
+        }

@@ -24,13 +24,14 @@ from parindex_rules.evaluate.result import Deduction, NodeResult, UnitResult
 from parindex_rules.expr.nodes import (
     Env,
     EvaluationSignal,
+    FunctionFailed,
     MissingValue,
     ValueTooLarge,
     ZeroDenominator,
 )
 from parindex_rules.loader.facts import Facts
 from parindex_rules.loader.yaml import SourceMap
-from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo
+from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo, outcome_problem
 from parindex_rules.model.facts import ItemFacts, UnitFacts
 from parindex_rules.model.ruleset import InputSpec, Origin
 from parindex_rules.numbers import (
@@ -43,6 +44,7 @@ from parindex_rules.numbers import (
     parse_decimal,
     sub,
 )
+from parindex_rules.plugins import one_line
 
 register_codes(
     Code(
@@ -73,6 +75,10 @@ class _Value:
     value: Any
     source: str
     path: Path = ()
+
+
+class _Reported(MissingValue):
+    """An input whose value was refused (and already reported): the leaf fails quietly."""
 
 
 class _Failed:
@@ -245,6 +251,7 @@ class UnitEvaluation:
             item = self.unit.items.get(owner)
             layers = self._input_layers(node, item)
             merged: dict[str, _Value] = {}
+            refused: set[str] = set()
             for raw, path, label in layers:
                 mapping = self._as_mapping(node, raw, path)
                 if mapping is None:
@@ -266,11 +273,16 @@ class UnitEvaluation:
                         continue
                     value_path = (*path, name) if isinstance(raw, dict) else path
                     number = self._input_value(node.inputs[name], name, value, value_path)
-                    if number is not None:
+                    if number is None:
+                        refused.add(name)
+                    else:
+                        refused.discard(name)
                         merged[name] = _Value(number, self.where(value_path, label))
             for name in names:
                 if item is not None and not item.applicable:
                     self.inputs[name] = MissingValue(f"{name} (item {owner} is not applicable)")
+                elif name in refused:
+                    self.inputs[name] = _Reported(name)
                 else:
                     self.inputs[name] = merged.get(name) or MissingValue(name)
 
@@ -460,6 +472,7 @@ class UnitEvaluation:
                 reads.append(InputRecord("value given", _show(picked.value), picked.source))
             ctx = _LeafContext(self, node, value, picked.source if picked else "", reads)
             outcome = method.evaluate(ctx)
+            broken = outcome_problem(outcome)
         except FactProblem as problem:
             return self._failed(
                 node, explanation, problem.code, problem.message, picked, problem.hint
@@ -477,12 +490,23 @@ class UnitEvaluation:
             )
         except ValueTooLarge as large:
             return self._failed(node, explanation, "PR906", str(large), picked, None)
+        except FunctionFailed as failed:
+            return self._failed(node, explanation, "PR704", str(failed), picked, None)
         except Exception as exc:  # a plugin's bug: reported with its name, never a traceback
             return self._failed(
                 node,
                 explanation,
                 "PR704",
-                f"scoring method {method.name!r} raised {type(exc).__name__}: {exc}",
+                f"scoring method {method.name!r} raised {one_line(exc)}",
+                picked,
+                None,
+            )
+        if broken is not None:  # a plugin's bug: reported with its name, never a traceback
+            return self._failed(
+                node,
+                explanation,
+                "PR707",
+                f"scoring method {method.name!r} broke its contract: {broken}",
                 picked,
                 None,
             )
@@ -544,6 +568,11 @@ class UnitEvaluation:
         self, node: CompiledNode, explanation: Explanation, missing: MissingValue
     ) -> NodeResult:
         path = self.item_path(node.id)
+        if isinstance(missing, _Reported):
+            explanation.status = "error"
+            explanation.zero_reason = f"input {missing.name} was refused (see the diagnostics)"
+            return self._node_result(node, "error", None, node.max, explanation)
+
         if node.missing == "zero":
             self.problem(
                 "PR510",

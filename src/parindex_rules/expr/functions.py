@@ -16,8 +16,6 @@ from parindex_rules import numbers as num
 from parindex_rules.expr.nodes import Env, Type, Value, ZeroDenominator
 from parindex_rules.numbers import Number
 
-API_VERSION = 1
-
 
 @dataclass(frozen=True)
 class FunctionSpec:
@@ -30,7 +28,9 @@ class FunctionSpec:
     arg_types: tuple[Type, ...] = (Type.NUMBER,)
     returns: Type = Type.NUMBER
     doc: str = ""
-    api_version: int = API_VERSION
+    #: The plugin API version a third-party function targets (docs/plugins.md); the built-ins
+    #: leave it None: they are the core's own.
+    api_version: int | None = None
     # For a function whose trailing arguments must be literal constants (e.g. round's places).
     literal_args: tuple[int, ...] = field(default_factory=tuple)
 
@@ -81,7 +81,8 @@ def _round(env: Env, text: str, value: Value, places: Value = Decimal(0)) -> Val
 
 
 def _abs(env: Env, text: str, value: Value) -> Value:
-    return abs(_num(value))
+    number = _num(value)
+    return -number if number < 0 else number
 
 
 def _ratio(env: Env, text: str, a: Value, b: Value, *if_zero: Value) -> Value:

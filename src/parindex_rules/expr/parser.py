@@ -154,7 +154,14 @@ def parse_formula(
         # A formula may span lines in YAML; parentheses make that valid Python.
         tree = ast.parse("(" + source + "\n)", mode="eval")
     except SyntaxError as exc:
-        offset = max((exc.offset or 1) - 2, 0) + lead
+        # Map the error back into `text`: we parsed "(" + source + "\n)".
+        wrapped_lines = ("(" + source).split("\n")
+        line = exc.lineno or 1
+        if line > len(wrapped_lines):
+            offset = len(source) + lead  # the error is at the end (e.g. "a +")
+        else:
+            before = sum(len(row) + 1 for row in wrapped_lines[: line - 1])
+            offset = min(max(before + (exc.offset or 1) - 2, 0), len(source)) + lead
         raise FormulaError(
             [FormulaProblem("PR301", f"cannot parse formula: {exc.msg}", offset=offset)]
         ) from None

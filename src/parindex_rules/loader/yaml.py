@@ -308,6 +308,7 @@ class _Builder:
             if node.tag != _TAG + "seq":
                 self._problem("PR008", f"custom YAML tag {node.tag!r} is not allowed", node, path)
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
         return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: NodePath, depth: int) -> dict[str, Any]:

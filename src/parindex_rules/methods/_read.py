@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from parindex_rules.methods.base import FactProblem
-from parindex_rules.numbers import NotADecimal, parse_decimal
+from parindex_rules.numbers import NotADecimal, Number, format_exact, parse_decimal
 
 
 def read_decimal(raw: Any, what: str = "a score") -> Decimal:
@@ -23,7 +23,5 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def points_text(value: Decimal) -> str:
-    from parindex_rules.numbers import format_exact
-
+def points_text(value: Number) -> str:
     return format_exact(value)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from decimal import Decimal
 from typing import Any
 
 from pydantic import Field
@@ -57,7 +56,7 @@ class ChecklistMethod(ScoringMethod):
         if points != self.leaf.max:
             ctx.error(
                 "PR215",
-                f"conditions add up to {points_text(Decimal(points))}, but the maximum is "
+                f"conditions add up to {points_text(points)}, but the maximum is "
                 f"{points_text(self.leaf.max)}",
                 ("conditions",),
             )
