@@ -327,6 +327,7 @@ class _Builder:
                 continue
             first = self.table.row_numbers[item.children[0].row]
             last = self.table.row_numbers[item.children[-1].row]
+            rows = f"row {first}" if first == last else f"rows {first}–{last}"
             parts = " + ".join(format_exact(m) for m in maxima if m is not None)
             if self.options.excerpt and added < item.max:
                 self.problem(
@@ -339,8 +340,8 @@ class _Builder:
                 continue
             self.problem(
                 "PR863",
-                f"item {item.id}: maximum {format_exact(item.max)}, but its children (rows "
-                f"{first}–{last}) add up to {format_exact(added)} ({parts})",
+                f"item {item.id}: maximum {format_exact(item.max)}, but its children ({rows}) "
+                f"add up to {format_exact(added)} ({parts})",
                 item.row,
                 "max",
                 hint="check the table; for an excerpt of an annex use --excerpt",

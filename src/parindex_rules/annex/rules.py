@@ -158,7 +158,12 @@ def option_key(label: str, taken: set[str]) -> str:
     text = _nfc(label).replace("đ", "d").replace("Đ", "D")
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     words = re.findall(r"[a-z0-9]+", text.lower())
-    key = "_".join(words)[:48].strip("_") or "muc"
+    key = ""
+    for word in words:  # whole words, up to about 40 characters
+        if key and len(key) + 1 + len(word) > 40:
+            break
+        key = f"{key}_{word}" if key else word
+    key = key or "muc"
     if key[0].isdigit():
         key = "muc_" + key
     candidate, n = key, 2

@@ -121,7 +121,8 @@ class RulesetDiff:
         width = max(len(c.kind) for c in self.changes)
         id_width = max(len(c.id or "") for c in self.changes)
         for change in self.changes:
-            lines.append(f"{change.kind:<{width}}  {change.id or '':<{id_width}}  {change.text}")
+            text = one_line(change.text)
+            lines.append(f"{change.kind:<{width}}  {change.id or '':<{id_width}}  {text}")
         summary = ", ".join(f"{n} {kind}" for kind, n in self.counts().items())
         lines.append(f"{len(self.changes)} changes: {summary}")
         return "\n".join(lines) + "\n"
@@ -358,19 +359,32 @@ def _bands_text(node: CompiledNode) -> str:
 
 
 def _options_text(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> str:
-    def key(option: dict[str, Any]) -> str:
-        return str(option.get("key") or _fold(option["label"]))
-
-    before = {key(o): o for o in old}
-    after = {key(o): o for o in new}
-    parts = []
-    for k, o in after.items():
-        if k not in before:
-            parts.append(f"+ {o['label']}: {o['points']}")
-        elif before[k] != o:
-            b = before[k]
-            parts.append(f"~ {b['label']}: {b['points']} → {o['label']}: {o['points']}")
-    for k, o in before.items():
-        if k not in after:
-            parts.append(f"− {o['label']}: {o['points']}")
+    """Outcomes paired by their words (then by key): added, removed, re-scored, reworded, and
+    keys renamed (facts that name an outcome by its old key no longer find it)."""
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    left = list(old)
+    added = []
+    for option in new:
+        match = next((o for o in left if _fold(o["label"]) == _fold(option["label"])), None)
+        if match is None and option.get("key"):
+            match = next((o for o in left if o.get("key") == option["key"]), None)
+        if match is None:
+            added.append(option)
+            continue
+        left.remove(match)
+        pairs.append((match, option))
+    parts = [f"+ {o['label']}: {o['points']}" for o in added]
+    for before, after in pairs:
+        if before["label"] != after["label"] or before["points"] != after["points"]:
+            parts.append(
+                f"~ {before['label']}: {before['points']} → {after['label']}: {after['points']}"
+            )
+        if before.get("key") != after.get("key"):
+            parts.append(f"key {before.get('key')} → {after.get('key')} ({after['label']})")
+    parts += [f"− {o['label']}: {o['points']}" for o in left]
     return " · ".join(parts)
+
+
+def one_line(text: str) -> str:
+    """Rule text of several lines, shown on one: lines joined by " / "."""
+    return " / ".join(line.strip() for line in text.splitlines() if line.strip())

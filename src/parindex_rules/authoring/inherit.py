@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from parindex_rules.authoring.fmt import format_text
@@ -52,6 +53,27 @@ def represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:float", text)
 
 
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _styled(value: Any, top: bool = False) -> Any:
+    """Short things on one line, as authors write them: a mapping of plain values (a source,
+    an option, a band, an input) and a list of numbers or short words."""
+    if isinstance(value, dict):
+        out = CommentedMap((k, _styled(v)) for k, v in value.items())
+        if not top and value and all(_scalar(v) for v in value.values()):
+            out.fa.set_flow_style()
+        return out
+    if isinstance(value, list):
+        seq = CommentedSeq(_styled(v) for v in value)
+        short = all(_scalar(v) and (not isinstance(v, str) or len(v) <= 16) for v in value)
+        if value and short:
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
 def to_yaml(data: Any, name: str = "<ruleset>") -> str:
     """Plain ruleset data as a ruleset file in the canonical layout."""
     yaml = YAML(typ="rt", pure=True)
@@ -59,7 +81,7 @@ def to_yaml(data: Any, name: str = "<ruleset>") -> str:
     yaml.allow_unicode = True
     yaml.representer.add_representer(Decimal, represent_decimal)
     stream = io.StringIO()
-    yaml.dump(data, stream)
+    yaml.dump(_styled(data, top=True), stream)
     return format_text(stream.getvalue(), name)
 
 

@@ -23,6 +23,7 @@ The rules (docs/authoring.md):
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,8 +155,9 @@ def _read_base(
 ) -> tuple[str, str, str, Path | None]:
     """Display name, identity (for cycles), text and folder of the base ruleset."""
     if looks_like_path(ref):
-        path = (base_dir / Path(ref).expanduser()).resolve()
-        display = str(path)
+        written = base_dir / Path(ref).expanduser()
+        path = written.resolve()
+        display = os.path.normpath(written)  # as the author wrote it, for messages
         if not path.is_file():
             raise RulesetError(
                 [
@@ -186,7 +188,7 @@ def _read_base(
             raise RulesetError(
                 [sm.diagnostic("PR001", f"cannot read {display}: {exc.strerror or exc}", at)]
             ) from None
-        return display, display, _decode(raw, display), path.parent
+        return display, str(path), _decode(raw, display), path.parent
     try:
         resolved = resolve(ref)
     except DiagnosticError as exc:
