@@ -319,3 +319,31 @@ def test_schema_documents_extends() -> None:
     schema = ruleset_schema()
     assert "extends" in schema["properties"]
     assert set(schema["$defs"]["Extends"]["properties"]) == {"ruleset", "remove"}
+
+
+def test_extends_an_installed_ruleset_by_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A base named by id is looked up in the installed ruleset packs; its nodes keep the
+    pack's file for their locations."""
+    from parindex_rules.loader.resolve import RulesetPack
+    from parindex_rules.plugins import registry
+
+    package = tmp_path / "goi_thu_extends"
+    (package / "camau-2013").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    installed = package / "camau-2013" / "so-trich.yaml"
+    installed.write_text(CAMAU.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry.register("rulesets", "goi-thu", RulesetPack("goi-thu", "goi_thu_extends"))
+    try:
+        child = tmp_path / "child.yaml"
+        child.write_text(
+            "extends: camau-2013/so-trich\nid: camau-2014/so-trich\nyear: 2014\n", encoding="utf-8"
+        )
+        ruleset = pr.load(child)
+        assert ruleset.id == "camau-2014/so-trich"
+        assert Path(ruleset.node("1.1.4").file).resolve() == installed.resolve()
+        assert snapshot(ruleset)["nodes"] == snapshot(pr.load(CAMAU))["nodes"]
+    finally:
+        registry.unregister("rulesets", "goi-thu")
