@@ -82,7 +82,8 @@ def format_text(text: str, name: str = "<ruleset>") -> str:
     """
     before = load_yaml_text(text, name)  # every reading problem, located, before any change
     shape = document_shape(before.data)
-    reordered = _reorder_text(text, shape)
+    # Reading YAML is the slow part: re-read the text only when some key must move.
+    reordered = _reorder_text(text, shape) if _needs_reorder(before.data, shape) else text
     yaml = _round_trip()
     try:
         data = yaml.load(reordered)
@@ -244,6 +245,8 @@ _EOL_COMMENT = re.compile(r"^(:?)[ \t]+(#.*)$")
 def _comment_layout(text: str) -> str:
     """Indent each comment line like the line after it, and put two spaces before an
     end-of-line comment (never inside block scalars, whose lines are text)."""
+    if "#" not in text:
+        return text
     lines = text.split("\n")
     inside: set[int] = set()
     ends: dict[int, int] = {}
@@ -369,6 +372,21 @@ def _shape_of(annotation: Any, value: Any) -> Shape:
 
 
 # -- reordering block mappings on the text
+
+
+def _needs_reorder(data: Any, shape: Shape) -> bool:
+    """Whether a mapping of the loaded data has its keys out of canonical order."""
+    if isinstance(data, dict):
+        if list(data) != key_order(shape, data):
+            return True
+        return any(
+            _needs_reorder(value, child_shape(shape, str(key), value))
+            for key, value in data.items()
+        )
+    if isinstance(data, list):
+        item = shape[1] if isinstance(shape, tuple) and shape[0] == "list" else None
+        return any(_needs_reorder(value, item) for value in data)
+    return False
 
 
 def _reorder_text(text: str, shape: Shape) -> str:
