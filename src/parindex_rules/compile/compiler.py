@@ -29,6 +29,7 @@ from parindex_rules.compile.compiled import (
     Level,
     Provenance,
 )
+from parindex_rules.compile.workflow import declaration_problems
 from parindex_rules.diagnostics import Diagnostic, Path, RulesetError
 from parindex_rules.expr.functions import FunctionSpec
 from parindex_rules.expr.nodes import Formula, Type
@@ -159,6 +160,7 @@ class _Compiler:
         self._origins()
         self._sums()
         self._declared()
+        self.diags.extend(declaration_problems(self.doc, self.sm, self.nodes))
         graph, derived_order = self._graph()
         errors = [d for d in self.diags if d.is_error]
         if errors:

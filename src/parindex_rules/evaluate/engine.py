@@ -59,6 +59,13 @@ register_codes(
         Severity.WARNING,
         "An item has no evidence and no written explanation; it is flagged for the council.",
     ),
+    Code(
+        "PR521",
+        "fact-not-read",
+        Severity.ERROR,
+        "A fact is given that the item's scoring method never reads (e.g. survey values for an "
+        "item scored from the assessment); it would be ignored silently.",
+    ),
 )
 
 Stage = Literal["self", "appraised", "final"]
@@ -227,6 +234,7 @@ class UnitEvaluation:
                     key=True,
                     hint="survey and council items are scored by the appraisal council",
                 )
+            self._check_unread(node, item)
             if not item.applicable:
                 if not (item.reason and item.reason.strip()):
                     self.problem(
@@ -240,6 +248,27 @@ class UnitEvaluation:
                         f"item {item_id} cannot be declared not applicable",
                         self.item_path(item_id, "applicable"),
                     )
+
+    def _check_unread(self, node: CompiledNode, item: ItemFacts) -> None:
+        """Facts the item's method never reads would be ignored silently: refuse them."""
+        reads = node.method.reads if node.method is not None else "assessment"
+        if reads == "survey" and item.appraisal is not None:
+            self.problem(
+                "PR521",
+                f"item {node.id} is scored from its survey values: `appraisal` is never read",
+                self.item_path(node.id, "appraisal"),
+                key=True,
+                hint="give the survey result under `survey: {YEAR: value}`",
+            )
+        if reads != "survey" and item.survey is not None:
+            self.problem(
+                "PR521",
+                f"item {node.id} is not scored from survey values: `survey` is never read",
+                self.item_path(node.id, "survey"),
+                key=True,
+                hint="give the council's score under `appraisal` (survey-based items scored by "
+                "the council take appraisal rounds)",
+            )
 
     # -- inputs (raw figures) for this stage
     def _read_inputs(self) -> None:
@@ -283,13 +312,23 @@ class UnitEvaluation:
                     self.inputs[name] = MissingValue(f"{name} (item {owner} is not applicable)")
                 elif name in refused:
                     self.inputs[name] = _Reported(name)
+                elif name in merged:
+                    self.inputs[name] = merged[name]
+                elif item is not None and self._unappraised_missing(item):
+                    self.inputs[name] = MissingValue(
+                        f"{name} (no appraisal round, and the ruleset's `unappraised` policy "
+                        "is `missing`)"
+                    )
                 else:
-                    self.inputs[name] = merged.get(name) or MissingValue(name)
+                    self.inputs[name] = MissingValue(name)
 
     def _input_layers(
         self, node: CompiledNode, item: ItemFacts | None
     ) -> list[tuple[Any, Path, str]]:
         if item is None:
+            return []
+        if self._unappraised_missing(item):
+            # As for scores given directly: without an appraisal round the item is missing.
             return []
         layers: list[tuple[Any, Path, str]] = []
         if item.self_ is not None and node.origin.self_assessable:
@@ -301,6 +340,14 @@ class UnitEvaluation:
                         (raw, self.item_path(node.id, "appraisal", r), f"appraisal round {r + 1}")
                     )
         return layers
+
+    def _unappraised_missing(self, item: ItemFacts) -> bool:
+        """Past the self stage, an item no round appraised is missing when the ruleset says so."""
+        return (
+            self.stage != "self"
+            and not any(r is not None for r in item.appraisal or [])
+            and self.doc.policies.unappraised.value == "missing"
+        )
 
     def _as_mapping(self, node: CompiledNode, raw: Any, path: Path) -> dict[str, Any] | None:
         if isinstance(raw, dict):
