@@ -100,3 +100,13 @@ def test_text_with_markup_is_escaped(tmp_path: Path) -> None:
     ruleset = pr.load(path)
     assert "Kế hoạch &lt;b&gt;CCHC&lt;/b&gt; năm | A" in render_html(ruleset)
     assert "| Kế hoạch &lt;b&gt;CCHC&lt;/b&gt; năm \\| A |" in render_markdown(ruleset)
+
+
+def test_decision_date_is_written_as_decisions_write_it(tmp_path: Path) -> None:
+    text = CAMAU.read_text(encoding="utf-8").replace(
+        "  number: 1880/QĐ-UBND\n", "  number: 1880/QĐ-UBND\n  date: 2013-09-05\n", 1
+    )
+    path = tmp_path / "dated.yaml"
+    path.write_text(text, encoding="utf-8")
+    markdown = render_markdown(pr.load(path))
+    assert "- Quyết định: 1880/QĐ-UBND ngày 05/09/2013 của UBND tỉnh Cà Mau" in markdown

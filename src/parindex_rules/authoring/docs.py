@@ -10,6 +10,7 @@ ruleset: no dates, no paths, so the same ruleset always gives the same bytes.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -42,6 +43,12 @@ ORIGIN_WORDS = {
 LEVEL_WORDS = {"so": "sở, ban, ngành", "huyen": "cấp huyện", "xa": "cấp xã"}
 
 PROVISIONAL_MARK = "⚠ Tạm thời"
+
+
+def vietnamese_date(text: str) -> str:
+    """2023-08-11 → 11/08/2023, as decisions write dates; anything else as it is."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    return f"{match.group(3)}/{match.group(2)}/{match.group(1)}" if match else text
 
 
 def points(value: Decimal) -> str:
@@ -127,7 +134,7 @@ def _heading_facts(ruleset: Ruleset) -> list[str]:
     data = ruleset.describe()
     decision = doc.decision.number
     if doc.decision.date:
-        decision += f" ngày {doc.decision.date}"
+        decision += f" ngày {vietnamese_date(str(doc.decision.date))}"
     if doc.decision.issuer:
         decision += f" của {doc.decision.issuer}"
     split = "; ".join(
