@@ -462,37 +462,31 @@ def test_usage_errors(tmp_path: Path) -> None:
     write_csv(path, [["STT", "Nội dung", "Điểm tối đa"]], [["1", "A", "1"]])
     out = tmp_path / "o.yaml"
     out.write_text("giữ nguyên\n", encoding="utf-8")
-    assert main(["import-annex", str(path), "--id", "thu-2020/so", "--out", str(out)]) == 2
+
+    def run(source: Path, ruleset_id: str, target: Path) -> int:
+        return main(["import-annex", str(source), "--id", ruleset_id, "--out", str(target)])
+
+    assert run(path, "thu-2020/so", out) == 2
     assert out.read_text(encoding="utf-8") == "giữ nguyên\n"  # never overwritten unasked
-    assert (
-        main(
-            [
-                "import-annex",
-                str(path),
-                "--id",
-                "thu-2020/quan-huyen",
-                "--out",
-                str(tmp_path / "x.yaml"),
-            ]
-        )
-        == 2
-    )
-    assert (
-        main(["import-annex", str(path), "--id", "Thu/so", "--out", str(tmp_path / "x.yaml")]) == 2
-    )
-    assert (
-        main(
-            [
-                "import-annex",
-                str(tmp_path / "annex.pdf"),
-                "--id",
-                "thu-2020/so",
-                "--out",
-                str(tmp_path / "x.yaml"),
-            ]
-        )
-        == 1
-    )
+    other = tmp_path / "x.yaml"
+    assert run(path, "thu-2020/quan-huyen", other) == 2  # "quan" is no level: give --level
+    assert run(path, "Thu/so", other) == 2  # not <province>-<year>/<set>
+    assert run(tmp_path / "annex.pdf", "thu-2020/so", other) == 1  # PR860, not an annex file
+    assert not other.exists()
+
+
+def test_level_from_the_set_name_and_stray_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "so-trich" is level so; a note row above the first item is skipped with a warning."""
+    path = tmp_path / "annex.csv"
+    rows = [["", "(Kèm theo Quyết định số ...)", ""], ["1", "LĨNH VỰC", "1"], ["1.1", "Một", "1"]]
+    write_csv(path, [["STT", "Nội dung", "Điểm tối đa"]], rows)
+    out = tmp_path / "o.yaml"
+    assert main(["import-annex", str(path), "--id", "thu-2020/so-trich", "--out", str(out)]) == 0
+    assert pr.load(out).document.level.value == "so"
+    err = capsys.readouterr().err
+    assert f"{path}:2:2: PR866 [warning] dòng 2, cột 2: row ignored:" in err
 
 
 def test_missing_extra_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -212,7 +212,11 @@ class _Builder:
             if not stt:
                 if current is None:
                     self.problem(
-                        "PR865", f"{name or max_text!r} comes before any numbered item", r, "name"
+                        "PR866",
+                        f"row ignored: {name or max_text!r} comes before any numbered item",
+                        r,
+                        "name",
+                        severity=Severity.WARNING,
                     )
                     continue
                 if max_text == self.columns.get(r, "name"):

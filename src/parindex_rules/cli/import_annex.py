@@ -39,7 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("file", metavar="FILE", help="the annex: .docx, .xlsx or .csv")
     parser.add_argument("--id", required=True, help="ruleset id, e.g. vinhlong-2023/so")
-    parser.add_argument("--level", choices=LEVELS, help="default: the set name of --id")
+    parser.add_argument(
+        "--level", choices=LEVELS, help="default: the set name of --id (so-trich → so)"
+    )
     parser.add_argument("--out", required=True, metavar="FILE", help="the ruleset file to write")
     parser.add_argument("--title", help="the decision's own title of the index set")
     parser.add_argument("--province", help="the province's name, e.g. 'Cà Mau'")
@@ -61,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     if not RULESET_ID.match(args.id):
         raise CommandError(f"--id {args.id!r} is not <province>-<year>/<set>, e.g. camau-2013/so")
-    level = args.level or args.id.rsplit("/", 1)[1]
+    level = args.level or args.id.rsplit("/", 1)[1].split("-")[0]  # "so-trich" → so
     if level not in LEVELS:
         raise CommandError(
             f"give --level (one of {', '.join(LEVELS)}): the set name {level!r} is none"
