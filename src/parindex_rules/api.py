@@ -44,6 +44,8 @@ class CohortResult:
     provisional: bool
     units: list[UnitResult]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The facts evaluated, so exporters can show another stage (self vs appraised) beside it.
+    facts: Facts | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -203,6 +205,7 @@ class Ruleset:
             provisional=self.provisional,
             units=units,
             diagnostics=check_cohort(self.compiled, facts),
+            facts=facts,
         )
 
     # -- description

@@ -133,8 +133,7 @@ class UnitEvaluation:
     def where(self, path: Path, what: str) -> str:
         if not self.facts_map.values and not self.facts_map.keys:
             return what
-        line, column = self.facts_map.locate(path)
-        return f"{what} ({self.facts_map.file}:{line}:{column})"
+        return f"{what} ({self.facts_map.where(path)})"
 
     def problem(
         self,

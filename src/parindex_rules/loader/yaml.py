@@ -59,6 +59,14 @@ class SourceMap:
                 return self.file, 1, 1
             probe = probe[:-1]
 
+    def where(self, path: NodePath) -> str:
+        """``FILE:LINE:COL`` of the node at `path`, for explanations ("← self-assessment (...)").
+
+        Readers of other layouts (a spreadsheet's sheet and cell) override it.
+        """
+        line, column = self.locate(path)
+        return f"{self.file}:{line}:{column}"
+
     def diagnostic(
         self,
         code: str,
