@@ -347,3 +347,32 @@ def test_extends_an_installed_ruleset_by_id(
         assert snapshot(ruleset)["nodes"] == snapshot(pr.load(CAMAU))["nodes"]
     finally:
         registry.unregister("rulesets", "goi-thu")
+
+
+def test_a_formula_problem_in_inherited_content_points_at_the_base_column(
+    tmp_path: Path,
+) -> None:
+    """Removing leaf 1.1 removes the inputs that 1.2's formula (inherited) reads: the error is
+    at the name in the base file's formula, line and column."""
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        'id: thu-2020/so\ntitle: T\nprovince: P\nlevel: so\nyear: 2020\ndecision: {number: "1"}\n'
+        "max: 2\nprovisional: ví dụ\nfields:\n"
+        '  - {id: "1", name: F, max: 2, provisional: ví dụ, criteria: [\n'
+        '      {id: "1.1", name: A, max: 1, provisional: ví dụ, rule: r,\n'
+        "       inputs: {so_a: {label: a, kind: count}, so_b: {label: b, kind: count}},\n"
+        '       scoring: {method: formula, formula: "ratio(so_a, so_b) * max"}},\n'
+        '      {id: "1.2", name: B, max: 1, provisional: ví dụ, rule: r,\n'
+        '       scoring: {method: formula, formula: "ratio(so_a, so_b) * max"}}]}\n',
+        encoding="utf-8",
+    )
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        'extends: {ruleset: base.yaml, remove: ["1.1"]}\nmax: 1\nfields: [{id: "1", max: 1}]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesetError) as caught:
+        pr.load(child)
+    found = [(d.code, Path(d.file).name, d.line, d.column) for d in caught.value.diagnostics]
+    line = base.read_text(encoding="utf-8").splitlines()[14]
+    assert ("PR303", "base.yaml", 15, line.index("so_a") + 1) in found

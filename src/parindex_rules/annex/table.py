@@ -166,7 +166,7 @@ def _read_csv(path: Path, name: str) -> Table:
 
 def _read_xlsx(path: Path, name: str) -> list[Table]:
     try:
-        import openpyxl  # type: ignore[import-untyped]
+        import openpyxl
     except ImportError:
         raise _problem(name, "reading .xlsx needs openpyxl", EXTRA_HINT, "PR867") from None
     try:

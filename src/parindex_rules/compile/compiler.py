@@ -329,7 +329,7 @@ class _Compiler:
             origin=model.origin or inherited or Origin.ASSESSED,
             provenance=self._provenance(model, path, f"node {node_id}"),
             path=path,
-            file=self.sm.where(path)[0],
+            file=self.sm.position(path)[0],
             line=line,
             rule=model.rule,
             inputs=dict(model.inputs or {}),
@@ -435,7 +435,7 @@ class _Compiler:
                 )
                 formula = None
             if formula is not None:
-                file, line, _ = self.sm.where(path, key=True)
+                file, line, _ = self.sm.position(path, key=True)
                 self.derived[name] = CompiledDerived(
                     name, formula, spec.label, provenance, file, line
                 )
@@ -471,7 +471,7 @@ class _Compiler:
 
     def _formula_position(self, path: Path, offset: int) -> tuple[str, int, int]:
         """Point inside the formula's text when it sits on one line of the file."""
-        file, line, column = self.sm.where(path)
+        file, line, column = self.sm.position(path)
         lines = self.lines_of.get(file, self.lines)
         if not (1 <= line <= len(lines)):
             return file, line, column

@@ -44,10 +44,10 @@ class SourceMap:
 
     def locate(self, path: NodePath, *, key: bool = False) -> tuple[int, int]:
         """Position of the node at `path` (its key when `key`), else of its nearest ancestor."""
-        _, line, column = self.where(path, key=key)
+        _, line, column = self.position(path, key=key)
         return line, column
 
-    def where(self, path: NodePath, *, key: bool = False) -> tuple[str, int, int]:
+    def position(self, path: NodePath, *, key: bool = False) -> tuple[str, int, int]:
         """File, line and column of the node at `path`, else of its nearest ancestor."""
         probe = tuple(path)
         while True:
@@ -64,8 +64,8 @@ class SourceMap:
 
         Readers of other layouts (a spreadsheet's sheet and cell) override it.
         """
-        line, column = self.locate(path)
-        return f"{self.file}:{line}:{column}"
+        file, line, column = self.position(path)
+        return f"{file}:{line}:{column}"
 
     def diagnostic(
         self,
@@ -77,7 +77,7 @@ class SourceMap:
         hint: str | None = None,
         **extra: Any,
     ) -> Diagnostic:
-        file, line, column = self.where(path, key=key)
+        file, line, column = self.position(path, key=key)
         return Diagnostic.make(
             code, message, file=file, line=line, column=column, path=path, hint=hint, **extra
         )
