@@ -22,6 +22,7 @@ from parindex_rules.compile.compiler import compile_document, points_by_origin
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError
 from parindex_rules.evaluate.engine import STAGES, Stage, UnitEvaluation, check_cohort
 from parindex_rules.evaluate.result import UnitResult
+from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.facts import Facts, facts_from_data, load_facts
 from parindex_rules.loader.resolve import resolve
 from parindex_rules.loader.yaml import decode, load_yaml_text
@@ -305,6 +306,8 @@ def load(ref: str | Path) -> Ruleset:
             resolved.display if resolved.path is None else str(ref),
             max_nodes=limits.MAX_RULESET_YAML_NODES,
         )
+        if resolved.path is not None:
+            loaded = expand_extends(loaded, resolved.path.parent, origin=resolved.path)
     except DiagnosticError as exc:
         if isinstance(exc, RulesetError):
             raise

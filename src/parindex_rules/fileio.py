@@ -39,7 +39,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         mode = _mode_for(target)
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise _write_failed(target, exc) from None
+        raise write_failed(target, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
@@ -51,7 +51,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(exc, OSError):
-            raise _write_failed(target, exc) from None
+            raise write_failed(target, exc) from None
         raise
 
 
@@ -65,7 +65,8 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _write_failed(target: Path, exc: OSError) -> DiagnosticError:
+def write_failed(target: Path, exc: OSError) -> DiagnosticError:
+    """The diagnostic (PR890) for a file or folder that could not be written."""
     reason = exc.strerror or str(exc)
     blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:

@@ -8,6 +8,8 @@ itself, or in a sidecar ``NAME.expect`` (for JSON and other files that cannot ho
     # expect: PR010 nosuch-2024/so:0:0   ... or in another file (paths as printed)
     # ruleset: _rulesets/points.yaml     a facts case: the ruleset it is scored against
     # run: explain {ruleset} --facts {file} --unit a   the command line (default below)
+    # run: import-annex {file} --out {tmp}/out.yaml     ({tmp}: the case runs in a fresh
+                                        folder holding a copy of it, where the output goes)
     # exit: 0                           the exit code (default 1)
 
 The default command is ``validate {file}`` for a ruleset and
@@ -29,6 +31,7 @@ import os
 import posixpath
 import re
 import shlex
+import shutil
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,7 +41,7 @@ from typing import Any
 from parindex_rules.cli import main
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-CASE_SUFFIXES = (".yaml", ".yml", ".json", ".txt", ".csv")
+CASE_SUFFIXES = (".yaml", ".yml", ".json", ".txt", ".csv", ".xlsx", ".docx")
 
 _DIRECTIVE = re.compile(r"^#\s*(expect|ruleset|run|exit|about):\s*(.*?)\s*$")
 _EXPECT = re.compile(r"^(PR\d{3})\s+(?:(.+):)?(\d+):(\d+)$")
@@ -47,6 +50,10 @@ PRINTED = re.compile(
     r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>PR\d{3}) "
     r"(?:\[(?P<severity>warning|info)\] )?(?P<message>.*)$"
 )
+
+
+#: Lines that Python itself prints (a warning, an exception): never meant for users.
+_PYTHON_SPEAKING = re.compile(r"^(\w*(Warning|Error|Exception)\b|<\w+>:\d+: |Traceback )")
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,8 @@ def load_case(path: Path) -> Case:
     if run is None:
         run = "score {ruleset} --facts {file} --format json" if ruleset else "validate {file}"
     argv = [
-        part.format(file=relative, ruleset=ruleset or "", dir=here) for part in shlex.split(run)
+        part.format(file=relative, ruleset=ruleset or "", dir=here, tmp="{tmp}")
+        for part in shlex.split(run)
     ]
     return Case(
         name=relative,
@@ -234,9 +242,9 @@ def check(case: Case, outcome: Outcome) -> list[str]:
     for stream, text in (("stderr", outcome.stderr), ("stdout", outcome.stdout)):
         if "Traceback" in text or "internal error" in text:
             problems.append(f"{stream} shows a traceback or an internal error:\n{text}")
-    stray = [line for line in outcome.stderr.splitlines() if line and not PRINTED.match(line)]
+    stray = [line for line in outcome.stderr.splitlines() if _PYTHON_SPEAKING.match(line)]
     if stray:
-        problems.append(f"stderr holds lines that are not diagnostics: {stray[:3]}")
+        problems.append(f"stderr holds Python's own warnings or errors: {stray[:3]}")
     if outcome.exit != case.exit:
         problems.append(f"exit code {outcome.exit}, expected {case.exit}")
     printed = outcome.printed
@@ -255,10 +263,23 @@ def check(case: Case, outcome: Outcome) -> list[str]:
 def run_case(case: Case, folder: Path | None = None) -> Outcome:
     """Run a case: file cases in the corpus folder, generated ones in `folder` (written first)."""
     cwd = CORPUS
-    if case.setup is not None:
+    argv = case.argv
+    writes = any("{tmp}" in part for part in argv)
+    if case.setup is not None or writes:
         if folder is None:
-            raise ValueError(f"{case.name} is generated: give it a folder to write into")
-        case.setup(folder)
+            raise ValueError(f"{case.name} writes files: give it a folder to write into")
         cwd = folder
+    if writes:
+        # Run in a fresh folder holding a copy of the case (at its corpus path), so that what
+        # the command writes lands there and is named the same way on every machine.
+        assert folder is not None
+        for relative in [case.file, *case.uses]:
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(CORPUS / relative, target)
+        argv = [part.replace("{tmp}/", "").replace("{tmp}", ".") for part in argv]
+    if case.setup is not None:
+        assert folder is not None
+        case.setup(folder)
     with case.patch() if case.patch is not None else contextlib.nullcontext():
-        return run_cli(case.argv, cwd)
+        return run_cli(argv, cwd)

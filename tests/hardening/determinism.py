@@ -2,8 +2,9 @@
 
 ``python -m tests.hardening.determinism OUT.json`` runs the commands below in-process (from
 the repository root) and writes their exit codes, stdout, stderr and the files they wrote
-(``{out}`` in a command is a fresh file) to OUT.json. test_determinism.py runs it twice in
-separate processes, with different hash seeds and time zones, and compares the two files.
+(``{out}`` in a command is a fresh file, ``{dir}`` a fresh folder) to OUT.json.
+test_determinism.py runs it twice in separate processes, with different hash seeds and time
+zones, and compares the two files.
 """
 
 from __future__ import annotations
@@ -51,6 +52,23 @@ COMMANDS: list[list[str]] = [
     ["explain", CAMAU_R, "--facts", CAMAU_F, "--unit", "don-vi-c"],
     ["list"],
     ["list", "--format", "json"],
+    ["check", R, "--facts", F],
+    ["check", R, "--facts", F, "--format", "json"],
+    ["rank", R, "--facts", F],
+    ["rank", R, "--facts", F, "--format", "json"],
+    ["rank", "--scores", f"{DATA}/scores.csv", "--format", "json"],
+    ["why", R, "--facts", F, "--unit", "so-c"],
+    ["why", R, "--facts", F, "--unit", "so-c", "--versus", "so-a", "--format", "json"],
+    ["diff", CAMAU_R, R],
+    ["diff", CAMAU_R, R, "--format", "json"],
+    ["template", R],
+    ["template", R, "--format", "xlsx", "--out", "{out}"],
+    ["docs", R],
+    ["docs", R, "--format", "html"],
+    ["report", R, "--facts", F, "--format", "xlsx", "--out", "{out}"],
+    ["report", R, "--facts", F, "--out", "{dir}"],
+    ["import-annex", f"{DATA}/annex.csv", "--id", "thu-2020/so", "--title", "T", "--out", "{out}"],
+    ["fmt", "--check", R],
 ]
 
 
@@ -59,16 +77,31 @@ def record(commands: list[list[str]] = COMMANDS) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         for i, command in enumerate(commands):
             out = Path(folder) / f"out-{i}"
-            argv = [str(out) if part == "{out}" else part for part in command]
+            argv = [str(out) if part in ("{out}", "{dir}") else part for part in command]
             outcome = run_cli(argv, ROOT)
-            written = out.read_bytes() if out.exists() else None
+            # Paths of the temporary folder differ between runs: they are not the output.
+            shown = (outcome.stdout + "\0" + outcome.stderr).replace(str(out), "OUT")
+            stdout, stderr = shown.split("\0")
             results[" ".join(command)] = {
                 "exit": outcome.exit,
-                "stdout": outcome.stdout,
-                "stderr": outcome.stderr,
-                "file": None if written is None else base64.b64encode(written).decode("ascii"),
+                "stdout": stdout,
+                "stderr": stderr,
+                "file": _written(out),
             }
     return results
+
+
+def _written(out: Path) -> object:
+    """The bytes written at `out` (base64), or each file of the folder written there."""
+    if out.is_file():
+        return base64.b64encode(out.read_bytes()).decode("ascii")
+    if out.is_dir():
+        return {
+            p.relative_to(out).as_posix(): base64.b64encode(p.read_bytes()).decode("ascii")
+            for p in sorted(out.rglob("*"))
+            if p.is_file()
+        }
+    return None
 
 
 if __name__ == "__main__":

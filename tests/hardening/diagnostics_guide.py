@@ -28,6 +28,12 @@ HOW_TO_FIX: dict[str, str] = {
     "PR011": "Correct the JSON at the position shown (no trailing commas, no comments, double "
     "quotes only), or save the file as `.yaml` if it is meant to be YAML.",
     "PR012": "Write the value out in full at each place. To reuse a whole ruleset, use `extends:`.",
+    "PR020": "Make one ruleset the base of the other, not both: the chain of `extends:` must "
+    "end at a ruleset written out in full.",
+    "PR021": "Remove only ids the base has (`parindex describe BASE` lists them), or correct "
+    "the id.",
+    "PR022": "Extend the ruleset written out in full (or a nearer base) instead of a long "
+    "chain of rulesets.",
     # -- document model
     "PR101": "Correct the key (the hint suggests the closest one) or remove it: unknown keys are "
     "never ignored, since a misspelt key would silently lose its value.",
@@ -134,9 +140,28 @@ HOW_TO_FIX: dict[str, str] = {
     "PR519": "Score the facts with the ruleset of their year, or correct `year:`.",
     "PR520": "Correct the score or the points: scores are not negative (penalties are items "
     "of origin `penalty`).",
+    "PR521": "Give the value the item's method reads (`self`/`appraisal` for assessed items, "
+    "`survey` for survey items), or remove it: it would otherwise be ignored.",
     # -- workflow
     "PR601": "Attach the evidence document (tài liệu kiểm chứng): number, date, title or link.",
     "PR602": "Attach evidence, or write the explanation (giải trình) the council will read.",
+    "PR603": "Give the item's score, or remove the evidence if it belongs to another item.",
+    "PR604": "Nothing to fix if the explanation stands; attach the evidence when it exists.",
+    "PR605": "Submissions after a deadline that locks are refused: correct `submitted` if it "
+    "is wrong, otherwise the council decides.",
+    "PR606": "Give `submitted: YYYY-MM-DD` so that the deadline can be checked.",
+    "PR607": "Nothing to fix if the decision lets units share a rank; otherwise declare the "
+    "decision's tie-breakers (`ranking.tie_breakers`).",
+    "PR608": "Give the unit's missing values (or mark it not ranked with a reason).",
+    "PR609": "Give the unit its `group` (e.g. its district), or rank `within: all`.",
+    "PR610": "Declare `ranking.exclusion: true` (with its source) if the decision allows "
+    "excluding units; otherwise evaluate the unit.",
+    "PR620": "Name a field or criterion of the ruleset as the tie-breaker.",
+    "PR621": 'Make the classes\' bounds meet without overlapping ("từ 80%" is `from: 80`, '
+    '"dưới 80%" is `below: 80`).',
+    "PR622": 'Give the deadline either `date: 2024-11-30` or a yearly `day: "30/11"`, and '
+    "a day that exists.",
+    "PR623": "Name the unit by `unit` (its id) or `name` (its exact name).",
     # -- plugins
     "PR701": "Install the plugin's package (and its dependencies) in the same environment, or "
     "uninstall it; `parindex list` shows which one.",
@@ -149,7 +174,40 @@ HOW_TO_FIX: dict[str, str] = {
     "PR707": "A plugin's bug (it returned something its contract does not allow): report it.",
     "PR708": "Name an installed exporter (`parindex list` shows them).",
     # -- input/output
-    "PR801": "Save the facts as YAML or JSON (or install a reader plugin for the format).",
+    "PR801": "Save the facts as YAML, JSON, CSV or .xlsx (or install a reader plugin for the "
+    "format).",
+    "PR802": "Name the columns `unit` and `index` (and optionally name, group, ranked, "
+    "reason), once each.",
+    "PR803": "Correct the line: one value per column, indices as numbers (quote a decimal "
+    'comma: "89,95"), ranked as true/false.',
+    "PR820": "Keep the template's layout: the header row (STT, Điểm tự đánh giá, ...) and the "
+    "unit's id; in CSV the `unit` and `item` columns.",
+    "PR821": "Remove the column or detail, or rename it as the template does (nothing is "
+    "ignored silently).",
+    "PR822": "Use the item ids (and input or condition names) of the ruleset; the hint "
+    "suggests the closest.",
+    "PR823": "Keep one value: the same detail or row is given twice with different contents.",
+    "PR824": "Correct the cell as the message says (a number, true/false, a date).",
+    "PR825": "Install the Excel support: `pip install 'parindex-rules[excel]'`.",
+    "PR826": "Save the file again as an Excel workbook (.xlsx), or export it as CSV.",
+    "PR827": "Choose a new folder for the report, or remove the existing one (a previous "
+    "report is replaced; anything else is never overwritten).",
+    "PR828": "The unit is not evaluated or its result is withheld: there is nothing to "
+    "explain; check its facts and `evaluated`.",
+    "PR851": "Lay the file out by hand (the value named would change); please report the "
+    "file, since fmt should keep every value.",
+    "PR860": "Check the file: it must be a Word (.docx), Excel (.xlsx) or CSV table.",
+    "PR861": "Give the annex table its header row: STT, the item column and Điểm tối đa "
+    "(`--table N` chooses among several tables).",
+    "PR862": "Correct the cell: STT as the decision numbers it (1, 1.2, II), maxima as "
+    'numbers ("14,5").',
+    "PR863": "Check the table's maxima against the decision; for an excerpt use `--excerpt`.",
+    "PR864": "Read the rule in the written ruleset and choose its method by hand (it was kept "
+    "verbatim as a `points` item).",
+    "PR865": "Put each row after the item it belongs to, and give each item its own STT.",
+    "PR866": "Read the message and settle it by hand in the written ruleset (or give the "
+    "option it names).",
+    "PR867": "Install the annex support: `pip install 'parindex-rules[annex]'`.",
     "PR890": "Check that the folder exists and can be written and that the disk is not full; "
     "the previous file was left as it was.",
     # -- limits

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata as metadata
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,61 @@ def generated_cases() -> list[Case]:
             file="units.yaml",
         ),
         _case(
+            "xlsx-unknown-column",
+            "an Excel facts sheet with a column the layout does not define",
+            ["score", "ruleset.yaml", "--facts", "facts.xlsx"],
+            [("PR821", "facts.xlsx", 3, 4), ("PR821", "facts.xlsx", 4, 4)],
+            _both(
+                _write("ruleset.yaml", ruleset),
+                _workbook(
+                    "facts.xlsx",
+                    [
+                        ["Mã đơn vị", "so-a"],
+                        ["Tên đơn vị", "Sở A"],
+                        ["STT", "Tiêu chí", "Điểm tự đánh giá", "Điểm thưởng"],
+                        ["1", "Lĩnh vực một", 1, 1],
+                    ],
+                ),
+            ),
+            file="facts.xlsx",
+        ),
+        _case(
+            "xlsx-no-header",
+            "an Excel facts sheet without its header row",
+            ["score", "ruleset.yaml", "--facts", "facts.xlsx"],
+            [("PR820", "facts.xlsx", 1, 1)],
+            _both(
+                _write("ruleset.yaml", ruleset),
+                _workbook("facts.xlsx", [["so-a", "1", 1]]),
+            ),
+            file="facts.xlsx",
+        ),
+        _case(
+            "extends-too-deep",
+            "ten rulesets each extending the next (the limit is 8 levels)",
+            ["validate", "r0.yaml"],
+            [("PR022", "r8.yaml", 1, 10)],
+            _write_many(_chain(10)),
+        ),
+        _case(
+            "excel-extra-missing",
+            "an .xlsx template asked for while openpyxl is not installed",
+            ["template", "ruleset.yaml", "--format", "xlsx", "--out", "template.xlsx"],
+            [("PR825", "template.xlsx", 0, 0)],
+            _write("ruleset.yaml", ruleset),
+            patch=lambda: _without_module("openpyxl"),
+            file="ruleset.yaml",
+        ),
+        _case(
+            "annex-extra-missing",
+            "a Word annex imported while python-docx is not installed",
+            ["import-annex", "phu-luc.docx", "--id", "thu-2020/so", "--out", "out.yaml"],
+            [("PR867", "phu-luc.docx", 1, 1)],
+            _write("phu-luc.docx", b"PK\x03\x04"),
+            patch=lambda: _without_module("docx"),
+            file="phu-luc.docx",
+        ),
+        _case(
             "plugin-raises-on-prepare",
             "a scoring method plugin that raises while checking its settings",
             ["validate", "ruleset.yaml"],
@@ -365,6 +421,45 @@ def generated_cases() -> list[Case]:
             patch=lambda: _entry_point("future", "tests.hardening.corpus_plugins:FutureApi"),
         ),
     ]
+
+
+@contextlib.contextmanager
+def _without_module(name: str) -> Iterator[None]:
+    """As if an optional dependency were not installed (its import fails)."""
+    saved = {k: v for k, v in sys.modules.items() if k == name or k.startswith(name + ".")}
+    for key in saved:
+        del sys.modules[key]
+    sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def _chain(depth: int) -> dict[str, bytes | str]:
+    """r0.yaml extends r1.yaml ... extends r{depth}.yaml, a complete ruleset."""
+    files: dict[str, bytes | str] = {
+        f"r{i}.yaml": f"extends: r{i + 1}.yaml\nid: corpus-2024/so\n" for i in range(depth)
+    }
+    files[f"r{depth}.yaml"] = RULESET_HEAD + LEAF % "points"
+    return files
+
+
+def _workbook(name: str, rows: list[list[Any]]) -> Callable[[Path], None]:
+    """An .xlsx file with one sheet `Đơn vị` holding `rows` (built with openpyxl)."""
+
+    def setup(folder: Path) -> None:
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "Đơn vị"
+        for row in rows:
+            sheet.append(row)
+        workbook.save(str(folder / name))
+
+    return setup
 
 
 def _import(name: str) -> Any:

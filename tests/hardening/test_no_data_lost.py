@@ -102,12 +102,21 @@ def _raise(exc: BaseException):  # type: ignore[no-untyped-def]
 
 
 # -- every CLI verb that writes: how to run it (add a verb here when it gains --out)
+ANNEX = "tests/hardening/data/annex.csv"
 OUT_COMMANDS = {
+    "check": ["check", R, "--facts", F],
     "describe": ["describe", R, "--format", "json"],
+    "diff": ["diff", CAMAU_R, R],
+    "docs": ["docs", R, "--format", "html"],
     "explain": ["explain", R, "--facts", F, "--unit", "so-a"],
+    "import-annex": ["import-annex", ANNEX, "--id", "thu-2020/so", "--title", "T", "--force"],
     "list": ["list", "--format", "json"],
+    "rank": ["rank", R, "--facts", F, "--format", "json"],
+    "report": ["report", R, "--facts", F, "--format", "xlsx"],
     "schema": ["schema"],
     "score": ["score", CAMAU_R, "--facts", CAMAU_F, "--format", "json"],
+    "template": ["template", R, "--format", "xlsx"],
+    "why": ["why", R, "--facts", F, "--unit", "so-a"],
 }
 
 
@@ -129,7 +138,7 @@ def test_every_verb_that_writes_is_checked() -> None:
 def test_cli_failure_leaves_previous_output(
     verb: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out.txt"
+    out = tmp_path / "out.bin"
     argv = [*OUT_COMMANDS[verb], "--out", str(out)]
     # It works, and writes the whole output...
     assert run_cli(argv, ROOT).exit == 0
@@ -145,6 +154,50 @@ def test_cli_failure_leaves_previous_output(
     assert _leftovers(tmp_path) == []
     assert f"{out}:0:0: PR890 cannot write {out}: No space left on device" in outcome.stderr
     assert "internal error" not in outcome.stderr and "Traceback" not in outcome.stderr
+
+
+def test_fmt_failure_leaves_the_ruleset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fmt rewrites rulesets in place: a failed write leaves each one as it was."""
+    ruleset = tmp_path / "ruleset.yaml"
+    # Not in the canonical layout: `title` before `id`.
+    original = (
+        (ROOT / R)
+        .read_text(encoding="utf-8")
+        .replace(
+            "id: hardening-2024/so\ntitle: Bộ chỉ số kiểm thử tính tất định\n",
+            "title: Bộ chỉ số kiểm thử tính tất định\nid: hardening-2024/so\n",
+        )
+    )
+    assert "title: Bộ" in original.split("id: hardening")[0]
+    ruleset.write_text(original, encoding="utf-8")
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(fileio.os, "fdopen", lambda fd, mode: _HalfWriter(real_fdopen(fd, mode)))
+    outcome = run_cli(["fmt", str(ruleset)], ROOT)
+    assert outcome.exit == 1
+    assert ruleset.read_text(encoding="utf-8") == original
+    assert _leftovers(tmp_path) == []
+    assert " PR890 " in outcome.stderr and "internal error" not in outcome.stderr
+
+
+def test_html_report_failure_leaves_the_previous_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTML report is a folder, written beside the target and swapped in (report/html.py):
+    a failure while writing it leaves the previous report whole, and nothing beside it."""
+    from parindex_rules.report import html
+
+    target = tmp_path / "report"
+    argv = ["report", R, "--facts", F, "--out", str(target)]
+    assert run_cli(argv, ROOT).exit == 0
+    before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    assert len(before) >= 5
+    monkeypatch.setattr(html.os, "fsync", _raise(OSError(28, "No space left on device")))
+    outcome = run_cli(argv, ROOT)
+    assert outcome.exit == 1
+    assert f"{target}:0:0: PR890 cannot write {target}: No space left on device" in outcome.stderr
+    after = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
 
 
 def test_failed_command_writes_nothing(tmp_path: Path) -> None:
@@ -180,7 +233,9 @@ def _direct_writes(source: str) -> list[tuple[int, str]]:
         if name in _WRITE_METHODS or (name in _RAW_RENAMES and module in ("os", "shutil")):
             found.append((node.lineno, name))
         elif name == "open":
-            modes = list(node.args[1:2]) + [k.value for k in node.keywords if k.arg == "mode"]
+            # open(file, mode) or path.open(mode)
+            given = node.args[0:1] if isinstance(func, ast.Attribute) else node.args[1:2]
+            modes = list(given) + [k.value for k in node.keywords if k.arg == "mode"]
             for mode in modes:
                 text = mode.value if isinstance(mode, ast.Constant) else "?"
                 if not isinstance(text, str) or set(text) & set("wax+?"):
@@ -188,11 +243,18 @@ def _direct_writes(source: str) -> list[tuple[int, str]]:
     return found
 
 
+#: Modules that write files themselves, and why that is safe (each has its own test here).
+OWN_ATOMIC_WRITERS = {
+    "report/html.py": "a report folder: written beside the target, then swapped in by renames",
+}
+
+
 def test_only_fileio_writes_files() -> None:
     package = Path(parindex_rules.__file__).parent
     offenders = {}
     for path in sorted(package.rglob("*.py")):
-        if path.name == "fileio.py":
+        relative = path.relative_to(package).as_posix()
+        if path.name == "fileio.py" or relative in OWN_ATOMIC_WRITERS:
             continue
         writes = _direct_writes(path.read_text(encoding="utf-8"))
         if writes:
@@ -205,8 +267,8 @@ def test_the_audit_sees_a_direct_write() -> None:
     source = (
         "from pathlib import Path\nimport os\n"
         "Path('a').write_text('x')\nopen('b', 'w')\nopen('c', mode='ab')\nos.replace('d', 'e')\n"
-        "open('f')\n'x'.replace('a', 'b')\n"
+        "open('f')\n'x'.replace('a', 'b')\nPath('g').open('wb')\nPath('h').open()\n"
     )
     assert [name for _, name in _direct_writes(source)] == [
-        "write_text", "open('w')", "open('ab')", "replace"
+        "write_text", "open('w')", "open('ab')", "replace", "open('wb')"
     ]  # fmt: skip

@@ -95,11 +95,15 @@ def test_an_official_ruleset_has_no_banner(capsys: pytest.CaptureFixture[str]) -
 def test_strict_validation_fails_node_by_node(ref: str, capsys: pytest.CaptureFixture[str]) -> None:
     rs = pr.load(ref)
     provisional = rs.compiled.provisional_nodes
+    readings = rs.compiled.provisional_readings
     code, _out, err = cli_text(capsys, "validate", "--strict", ref)
     assert code == 1
-    lines = err.splitlines()
-    assert len(lines) == len(provisional)
-    assert all(" PR230 node " in line and "[warning]" not in line for line in lines)
+    every = err.splitlines()
+    assert len(every) == len(provisional) + len(readings)
+    assert all(" PR230 " in line and "[warning]" not in line for line in every)
+    # Readings of silent rule text, one line each, at the reading itself.
+    assert sum(" a provisional reading of the rule: " in line for line in every) == len(readings)
+    lines = [line for line in every if " PR230 node " in line]
     # One line per node, each at that node's own place in the file.
     assert {line.split(": PR230")[0].rsplit(":", 1)[0] for line in lines} == {
         f"{rs.file}:{n.line}" for n in provisional

@@ -34,6 +34,7 @@ from parindex_rules.diagnostics import Diagnostic, Path, RulesetError
 from parindex_rules.expr.functions import FunctionSpec
 from parindex_rules.expr.nodes import Formula, Type
 from parindex_rules.expr.parser import MAX_NAME, FormulaError, parse_formula
+from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.yaml import LoadedDocument, SourceMap, position_in_scalar
 from parindex_rules.methods.base import CompileContext, LeafInfo, get_method
 from parindex_rules.model.ruleset import (
@@ -77,7 +78,11 @@ def content_hash(text: str) -> str:
 
 
 def compile_document(loaded: LoadedDocument) -> CompiledRuleset:
-    """Compile a loaded YAML document. Raises :class:`RulesetError` listing every problem."""
+    """Compile a loaded YAML document. Raises :class:`RulesetError` listing every problem.
+
+    A document that ``extends:`` another is expanded first (paths relative to its file).
+    """
+    loaded = expand_extends(loaded)
     source_map = loaded.source_map
     if not isinstance(loaded.data, dict):
         raise RulesetError(
@@ -86,7 +91,7 @@ def compile_document(loaded: LoadedDocument) -> CompiledRuleset:
     document, problems = validate(RulesetDocument, loaded.data, source_map)
     if document is None:
         raise RulesetError(problems)
-    compiled = _Compiler(document, source_map, loaded.text).run()
+    compiled = _Compiler(document, source_map, loaded.text, loaded.texts).run()
     return compiled
 
 
@@ -103,11 +108,20 @@ def _segment_key(segment: str) -> tuple[int, str]:
 
 
 class _Compiler:
-    def __init__(self, document: RulesetDocument, source_map: SourceMap, text: str) -> None:
+    def __init__(
+        self,
+        document: RulesetDocument,
+        source_map: SourceMap,
+        text: str,
+        texts: dict[str, str] | None = None,
+    ) -> None:
         self.doc = document
         self.sm = source_map
         self.text = text
         self.lines = text.splitlines()
+        # A document merged through `extends:` takes content from other files too.
+        self.texts = dict(texts or {})
+        self.lines_of = {name: other.splitlines() for name, other in self.texts.items()}
         self.diags: list[Diagnostic] = []
         self.nodes: dict[str, CompiledNode] = {}
         self.models: dict[str, NodeBase] = {}
@@ -168,7 +182,7 @@ class _Compiler:
             leaf_order=leaf_order,
             parent_order=parent_order,
             diagnostics=sorted(self.diags, key=Diagnostic.sort_key),
-            content_hash=content_hash(self.text),
+            content_hash=content_hash(self.text + "".join(self.texts.values())),
         )
 
     # -- hierarchy, ids, provenance
@@ -316,7 +330,7 @@ class _Compiler:
             origin=model.origin or inherited or Origin.ASSESSED,
             provenance=self._provenance(model, path, f"node {node_id}"),
             path=path,
-            file=self.sm.file,
+            file=self.sm.position(path)[0],
             line=line,
             rule=model.rule,
             inputs=dict(model.inputs or {}),
@@ -425,9 +439,9 @@ class _Compiler:
                 )
                 formula = None
             if formula is not None:
-                line, _ = self.sm.locate(path, key=True)
+                file, line, _ = self.sm.position(path, key=True)
                 self.derived[name] = CompiledDerived(
-                    name, formula, spec.label, provenance, self.sm.file, line
+                    name, formula, spec.label, provenance, file, line
                 )
 
     def parse(self, text: str, path: Path, expect: Type = Type.NUMBER) -> Formula | None:
@@ -441,12 +455,12 @@ class _Compiler:
             )
         except FormulaError as exc:
             for problem in exc.problems:
-                line, column = self._formula_position(path, problem.offset, text)
+                file, line, column = self._formula_position(path, problem.offset, text)
                 self.diags.append(
                     Diagnostic.make(
                         problem.code,
                         problem.message,
-                        file=self.sm.file,
+                        file=file,
                         line=line,
                         column=column,
                         path=path,
@@ -459,12 +473,14 @@ class _Compiler:
         spec: FunctionSpec | None = registry.get("functions", name)
         return spec
 
-    def _formula_position(self, path: Path, offset: int, text: str) -> tuple[int, int]:
+    def _formula_position(self, path: Path, offset: int, text: str) -> tuple[str, int, int]:
         """Point at the character inside the formula's text, wherever and however it is
-        written (quoted, escaped, over several lines); else at the formula's start."""
-        line, column = self.sm.locate(path)
-        exact = position_in_scalar(self.lines, line, column, text, offset)
-        return exact if exact is not None else (line, column)
+        written (quoted, escaped, over several lines, in this file or one it extends); else
+        at the formula's start."""
+        file, line, column = self.sm.position(path)
+        lines = self.lines_of.get(file, self.lines)
+        exact = position_in_scalar(lines, line, column, text, offset)
+        return (file, *exact) if exact is not None else (file, line, column)
 
     # -- scoring methods
     def _methods(self) -> None:
