@@ -315,6 +315,40 @@ def generated_cases() -> list[Case]:
             file="facts.xlsx",
         ),
         _case(
+            "huge-annex",
+            "an annex table of 32 MiB + 1 byte",
+            ["import-annex", "huge.csv", "--id", "thu-2020/so", "--out", "out.yaml"],
+            [("PR901", "huge.csv", 1, 1)],
+            _sparse("huge.csv", 32 * 1024 * 1024 + 1),
+        ),
+        _case(
+            "xlsx-zip-bomb",
+            "an .xlsx of a few kilobytes that unpacks to 8 MiB (limit lowered to 4 MiB)",
+            ["score", "ruleset.yaml", "--facts", "bomb.xlsx"],
+            [("PR826", "bomb.xlsx", 0, 0)],
+            _both(_write("ruleset.yaml", ruleset), _zip_bomb("bomb.xlsx", 8 << 20)),
+            patch=lambda: _attribute(
+                "parindex_rules.sheets.xlsx_reader", "MAX_WORKBOOK_UNPACKED", 4 << 20
+            ),
+            file="bomb.xlsx",
+        ),
+        _case(
+            "xlsx-too-many-rows",
+            "an Excel facts sheet longer than the row limit (lowered to 5)",
+            ["score", "ruleset.yaml", "--facts", "facts.xlsx"],
+            [("PR824", "facts.xlsx", 6, 1)],
+            _both(
+                _write("ruleset.yaml", ruleset),
+                _workbook(
+                    "facts.xlsx",
+                    [["Mã đơn vị", "so-a"], ["STT", "Tiêu chí", "Điểm tự đánh giá"]]
+                    + [["1", "Lĩnh vực một", 1]] * 10,
+                ),
+            ),
+            patch=lambda: _attribute("parindex_rules.sheets.xlsx_reader", "MAX_SHEET_ROWS", 5),
+            file="facts.xlsx",
+        ),
+        _case(
             "extends-too-deep",
             "ten rulesets each extending the next (the limit is 8 levels)",
             ["validate", "r0.yaml"],
@@ -460,6 +494,36 @@ def _workbook(name: str, rows: list[list[Any]]) -> Callable[[Path], None]:
         workbook.save(str(folder / name))
 
     return setup
+
+
+def _zip_bomb(name: str, unpacked: int) -> Callable[[Path], None]:
+    """A small .xlsx (zip) whose one entry unpacks to `unpacked` bytes of zeros."""
+
+    def setup(folder: Path) -> None:
+        import zipfile
+
+        with (
+            zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as archive,
+            archive.open("xl/worksheets/sheet1.xml", "w") as entry,
+        ):
+            chunk = b"0" * (1 << 20)
+            for _ in range(unpacked // len(chunk)):
+                entry.write(chunk)
+
+    return setup
+
+
+@contextlib.contextmanager
+def _attribute(module: str, name: str, value: Any) -> Iterator[None]:
+    import importlib
+
+    target = importlib.import_module(module)
+    saved = getattr(target, name)
+    setattr(target, name, value)
+    try:
+        yield
+    finally:
+        setattr(target, name, saved)
 
 
 def _import(name: str) -> Any:

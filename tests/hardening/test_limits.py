@@ -35,6 +35,41 @@ def test_every_limit_has_a_case_giving_its_code() -> None:
         assert code in {e.code for e in cases[case_name].expected}, name
 
 
+#: Limits kept beside the code they protect, and the case that exceeds each.
+ELSEWHERE = {
+    ("parindex_rules.loader.extends", "MAX_EXTENDS_DEPTH"): ("generated/extends-too-deep", "PR022"),
+    ("parindex_rules.annex.table", "MAX_ANNEX_BYTES"): ("generated/huge-annex", "PR901"),
+    ("parindex_rules.sheets.workbook", "MAX_WORKBOOK_UNPACKED"): (
+        "generated/xlsx-zip-bomb",
+        "PR826",
+    ),
+    ("parindex_rules.sheets.workbook", "MAX_SHEET_ROWS"): ("generated/xlsx-too-many-rows", "PR824"),
+}
+
+
+def test_limits_kept_elsewhere_have_cases() -> None:
+    import importlib
+    import pkgutil
+
+    import parindex_rules
+
+    found = set()
+    for info in pkgutil.walk_packages(parindex_rules.__path__, "parindex_rules."):
+        if info.name == "parindex_rules.limits":
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            defined_here = getattr(module, "__name__", "") == info.name
+            if name.startswith("MAX_") and isinstance(value, int) and defined_here:
+                source = Path(module.__file__ or "").read_text(encoding="utf-8")
+                if f"\n{name} = " in source or f"\n{name}: " in source:
+                    found.add((info.name, name))
+    assert found == set(ELSEWHERE), "give each new limit a corpus case (or move it to limits.py)"
+    cases = {case.name: case for case in all_cases()}
+    for (_, name), (case_name, code) in ELSEWHERE.items():
+        assert code in {e.code for e in cases[case_name].expected}, name
+
+
 def test_deep_nesting_also_caught_in_json_and_formulas() -> None:
     cases = {case.name: case for case in all_cases()}
     assert [e.code for e in cases["generated/deep-json"].expected] == ["PR903"]
