@@ -282,7 +282,7 @@ class _LimitExceeded(Exception):
         return Diagnostic.make(self.code, self.message, file=name, line=line, column=column)
 
 
-class _Composer(Composer):  # type: ignore[misc]
+class _Composer(Composer):
     """ruamel.yaml's composer, counting nodes and depth as it goes and leaving aliases as
     markers at their own position (an alias bomb never expands)."""
 
