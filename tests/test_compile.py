@@ -183,7 +183,8 @@ def test_yaml_level_problems(tmp_path) -> None:  # type: ignore[no-untyped-def]
     cases = {
         "dup.yaml": ("id: a\nid: b\n", ("PR005", 2, 1)),
         "tab.yaml": ("id: a\nfields:\n\t- x\n", ("PR006", 3, 1)),
-        "syntax.yaml": ("id: [a\n", ("PR004", 2, 1)),
+        # An unclosed bracket is reported where it opens, not at the end of the file.
+        "syntax.yaml": ("id: [a\n", ("PR004", 1, 5)),
         "empty.yaml": ("# nothing\n", ("PR003", 1, 1)),
         "list.yaml": ("- a\n", ("PR007", 1, 1)),
         "alias.yaml": ("a: &x 1\nb: *x\n", ("PR012", 1, 4)),

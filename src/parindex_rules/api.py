@@ -301,7 +301,11 @@ def load(ref: str | Path) -> Ruleset:
                 ]
             ) from None
         text = decode(raw, resolved.display)
-        loaded = load_yaml_text(text, resolved.display if resolved.path is None else str(ref))
+        loaded = load_yaml_text(
+            text,
+            resolved.display if resolved.path is None else str(ref),
+            max_nodes=limits.MAX_RULESET_YAML_NODES,
+        )
         if resolved.path is not None:
             loaded = expand_extends(loaded, resolved.path.parent, origin=resolved.path)
     except DiagnosticError as exc:
@@ -314,7 +318,7 @@ def load(ref: str | Path) -> Ruleset:
 def loads(text: str, name: str = "<ruleset>") -> Ruleset:
     """Compile a ruleset from YAML text."""
     try:
-        loaded = load_yaml_text(text, name)
+        loaded = load_yaml_text(text, name, max_nodes=limits.MAX_RULESET_YAML_NODES)
     except DiagnosticError as exc:
         raise RulesetError(exc.diagnostics) from None
     return Ruleset(compile_document(loaded))

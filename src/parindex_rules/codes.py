@@ -99,7 +99,7 @@ _ENTRIES: tuple[Code, ...] = (
     Code("PR218", "too-deep", _E, "Sub-criteria cannot have children."),
     Code("PR219", "max-not-positive", _E, "A maximum must be greater than zero."),
     Code("PR220", "duplicate-fact", _E, "Two items declare an input with the same name."),
-    Code("PR221", "points-not-reachable", _E, "The node's maximum cannot be reached by its rule."),
+    Code("PR221", "points-not-reachable", _W, "The node's maximum cannot be reached by its rule."),
     Code(
         "PR230", "provisional", _W, "Content that no source states (warning; error with --strict)."
     ),

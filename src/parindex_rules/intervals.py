@@ -7,7 +7,6 @@ Used by band scoring and by classification bands.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -139,6 +138,22 @@ def _has_integer(low: Decimal, low_closed: bool, high: Decimal, high_closed: boo
     return start <= end
 
 
+def _reaches_further(candidate: Interval, current: Interval) -> bool:
+    """Whether `candidate` reaches past the upper bound of `current`."""
+    if current.high is None:
+        return False
+    if candidate.high is None:
+        return True
+    c = compare(candidate.high, current.high)
+    return c > 0 or (c == 0 and candidate.high_closed and not current.high_closed)
+
+
+def _hole(interval: Interval, unit: str) -> str:
+    if interval.low is not None and interval.low == interval.high:
+        return f"no band covers exactly {format_exact(interval.low)}{unit}"
+    return f"no band covers values {interval.notation(unit)}"
+
+
 def coverage_problems(
     intervals: list[Interval],
     domain: Interval,
@@ -169,10 +184,12 @@ def coverage_problems(
                         "gap",
                         order[0],
                         None,
-                        "no band covers values "
-                        + Interval(
-                            domain.low, domain.low_closed, first.low, not first.low_closed
-                        ).notation(unit),
+                        _hole(
+                            Interval(
+                                domain.low, domain.low_closed, first.low, not first.low_closed
+                            ),
+                            unit,
+                        ),
                     )
                 )
     elif first is not None and domain.low is None and first.low is not None:
@@ -185,9 +202,22 @@ def coverage_problems(
                 + Interval(None, False, first.low, not first.low_closed).notation(unit),
             )
         )
-    for a, b in itertools.pairwise(order):
+    # Walk the bands by lower bound, keeping the furthest upper bound reached so far: a band
+    # is compared with everything before it, not only with its neighbour in that order.
+    reach_index = order[0] if order else 0
+    for b in order[1:]:
+        a = reach_index
         left, right = intervals[a], intervals[b]
-        if left.high is None:
+        if right.low is None:
+            problems.append(
+                CoverageProblem(
+                    "overlap",
+                    a,
+                    b,
+                    f"bands {min(a, b) + 1} and {max(a, b) + 1} both have no lower bound",
+                )
+            )
+        elif left.high is None:
             problems.append(
                 CoverageProblem(
                     "overlap",
@@ -196,55 +226,54 @@ def coverage_problems(
                     f"band {a + 1} has no upper bound but band {b + 1} starts above it",
                 )
             )
-            continue
-        if right.low is None:
-            problems.append(
-                CoverageProblem(
-                    "overlap", a, b, f"bands {a + 1} and {b + 1} both have no lower bound"
-                )
-            )
-            continue
-        c = compare(left.high, right.low)
-        if c < 0:
-            if gap(left.high, not left.high_closed, right.low, not right.low_closed):
-                hole = Interval(left.high, not left.high_closed, right.low, not right.low_closed)
+        else:
+            c = compare(left.high, right.low)
+            if c < 0:
+                if gap(left.high, not left.high_closed, right.low, not right.low_closed):
+                    hole = Interval(
+                        left.high, not left.high_closed, right.low, not right.low_closed
+                    )
+                    problems.append(CoverageProblem("gap", a, b, _hole(hole, unit)))
+            elif c > 0:
+                top = left.high if right.high is None else min(left.high, right.high)
                 problems.append(
-                    CoverageProblem("gap", a, b, f"no band covers values {hole.notation(unit)}")
+                    CoverageProblem(
+                        "overlap",
+                        a,
+                        b,
+                        f"bands {min(a, b) + 1} and {max(a, b) + 1} both cover values from "
+                        f"{format_exact(right.low)}{unit} to {format_exact(top)}{unit}",
+                    )
                 )
-        elif c > 0:
-            problems.append(
-                CoverageProblem(
-                    "overlap",
-                    a,
-                    b,
-                    f"bands {a + 1} and {b + 1} both cover values from "
-                    f"{format_exact(right.low)}{unit} to {format_exact(left.high)}{unit}",
+            elif left.high_closed and right.low_closed:
+                problems.append(
+                    CoverageProblem(
+                        "overlap",
+                        a,
+                        b,
+                        f"bands {min(a, b) + 1} and {max(a, b) + 1} both include "
+                        f"{format_exact(left.high)}{unit}",
+                    )
                 )
-            )
-        elif left.high_closed and right.low_closed:
-            problems.append(
-                CoverageProblem(
-                    "overlap",
-                    a,
-                    b,
-                    f"bands {a + 1} and {b + 1} both include {format_exact(left.high)}{unit}",
+            elif (
+                not left.high_closed
+                and not right.low_closed
+                and gap(left.high, True, left.high, True)
+            ):
+                problems.append(
+                    CoverageProblem(
+                        "gap", a, b, f"no band covers exactly {format_exact(left.high)}{unit}"
+                    )
                 )
-            )
-        elif (
-            not left.high_closed and not right.low_closed and gap(left.high, True, left.high, True)
-        ):
-            problems.append(
-                CoverageProblem(
-                    "gap", a, b, f"no band covers exactly {format_exact(left.high)}{unit}"
-                )
-            )
-    last = intervals[order[-1]] if order else None
+        if _reaches_further(right, intervals[reach_index]):
+            reach_index = b
+    last = intervals[reach_index] if order else None
     if last is not None and last.high is not None:
         if domain.high is None:
             problems.append(
                 CoverageProblem(
                     "gap",
-                    order[-1],
+                    reach_index,
                     None,
                     "no band covers values "
                     + Interval(last.high, not last.high_closed, None, False).notation(unit),
@@ -258,12 +287,14 @@ def coverage_problems(
                 problems.append(
                     CoverageProblem(
                         "gap",
-                        order[-1],
+                        reach_index,
                         None,
-                        "no band covers values "
-                        + Interval(
-                            last.high, not last.high_closed, domain.high, domain.high_closed
-                        ).notation(unit),
+                        _hole(
+                            Interval(
+                                last.high, not last.high_closed, domain.high, domain.high_closed
+                            ),
+                            unit,
+                        ),
                     )
                 )
     return problems

@@ -31,6 +31,8 @@ from decimal import (
 from enum import Enum
 from fractions import Fraction
 
+from parindex_rules import limits
+
 Number = Decimal | Fraction
 
 #: Exact decimal arithmetic: an inexact result raises, and we switch to a fraction.
@@ -84,8 +86,28 @@ def parse_decimal(value: object) -> Decimal:
     """Read a decimal exactly from text ("0,5", "14.5"), an int, a Decimal or a float.
 
     A float is read through its shortest repr (0.1 -> "0.1"), which is what the person who
-    typed it meant. Booleans, non-finite values and thousands separators are refused.
+    typed it meant. Booleans, non-finite values, thousands separators and numbers longer than
+    :data:`limits.MAX_NUMBER_DIGITS` digits written out (1e999999) are refused.
     """
+    return _within_limit(_parse_decimal(value), value)
+
+
+def _within_limit(number: Decimal, written: object) -> Decimal:
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite: checked by _parse_decimal
+    width = max(len(digits), len(digits) + exponent, -exponent)
+    if width > limits.MAX_NUMBER_DIGITS:
+        shown = str(written)
+        if len(shown) > 24:
+            shown = shown[:20] + "..."
+        raise NotADecimal(
+            f"{shown} is too large or too long: numbers have at most "
+            f"{limits.MAX_NUMBER_DIGITS} digits"
+        )
+    return number
+
+
+def _parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
         raise NotADecimal(f"{value!r} is true/false, not a number")
     if isinstance(value, Decimal):
@@ -125,7 +147,8 @@ def fraction_to_decimal(value: Fraction) -> Decimal | None:
         return None
     places = max(twos, fives)
     scaled = value.numerator * (10**places) // value.denominator
-    return Decimal(scaled).scaleb(-places, EXACT)
+    # Built from text, which is always exact (a context would round past its precision).
+    return Decimal(f"{scaled}E-{places}")
 
 
 def normalize(value: Number) -> Number:
@@ -205,7 +228,13 @@ def round_to(value: Number, places: int, mode: RoundingMode = RoundingMode.HALF_
     return Decimal(chosen).scaleb(-places, _ROUNDING).quantize(exponent, context=_ROUNDING)
 
 
-_ROUNDING = Context(prec=200, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, Overflow])
+# Enough digits for any value evaluation lets through (limits.MAX_VALUE_DIGITS) and its places.
+_ROUNDING = Context(
+    prec=limits.MAX_VALUE_DIGITS + 50,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[InvalidOperation, Overflow],
+)
 
 
 def _choose(floor: int, remainder: Fraction, *, negative: bool, mode: RoundingMode) -> int:

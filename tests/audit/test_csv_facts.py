@@ -111,7 +111,7 @@ def problems(text: str, tmp_path: Path) -> list[str]:
 def test_errors_name_the_line_the_column_and_the_item(tmp_path: Path) -> None:
     text = CAMAU_CSV.replace('don-vi-b,,1.1.4,"95,5"', "don-vi-b,,1.1.4,nhiều")
     assert problems(text, tmp_path) == [
-        "F:11:4: PR504 unit don-vi-b: input ty_le_thuc_hien: expected a number, got 'nhiều' is "
+        "F:11:4: PR504 unit don-vi-b: input ty_le_thuc_hien must be a number: 'nhiều' is "
         "not a decimal number (write 0.5 or 0,5) [line 11, column self] "
         "(at units[1].items['1.1.4'].self)"
     ]

@@ -150,8 +150,10 @@ def test_a_failure_while_writing_leaves_nothing(
 
     monkeypatch.setattr(report_html.os, "fsync", failing_fsync)
     out = tmp_path / "bao-cao"
-    with pytest.raises(OSError):
+    # A failed write is a diagnostic (PR890), never a traceback.
+    with pytest.raises(DiagnosticError) as caught:
         report_html.write_report(out, {"a.html": "1", "b.html": "2", "c.html": "3"})
+    assert [d.code for d in caught.value.diagnostics] == ["PR890"]
     assert list(tmp_path.iterdir()) == []
 
 

@@ -89,6 +89,8 @@ def format_text(text: str, name: str = "<ruleset>") -> str:
         data = yaml.load(reordered)
     except YAMLError as exc:  # pragma: no cover - the loader above accepted the same text
         raise _refusal(name, f"the YAML round trip failed: {exc}") from None
+    except ValueError as exc:  # a date that does not exist (2023-02-30) cannot be round-tripped
+        raise _refusal(name, f"the YAML round trip failed: {exc}") from None
     _canonical(data, shape)
     stream = io.StringIO()
     yaml.dump(data, stream)

@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.out} is a directory: give a file name to --out")
     ruleset = load_ruleset(args.ruleset)
     if args.format == "xlsx":
+        from parindex_rules.sheets.workbook import require_openpyxl
+
+        require_openpyxl(args.out)  # a diagnostic (PR825) when the excel extra is missing
         write_atomic(Path(args.out), xlsx_template(ruleset))
         return 0
     emit(yaml_template(ruleset), args.out)

@@ -35,7 +35,7 @@ from parindex_rules.expr.functions import FunctionSpec
 from parindex_rules.expr.nodes import Formula, Type
 from parindex_rules.expr.parser import MAX_NAME, FormulaError, parse_formula
 from parindex_rules.loader.extends import expand_extends
-from parindex_rules.loader.yaml import LoadedDocument, SourceMap
+from parindex_rules.loader.yaml import LoadedDocument, SourceMap, position_in_scalar
 from parindex_rules.methods.base import CompileContext, LeafInfo, get_method
 from parindex_rules.model.ruleset import (
     Criterion,
@@ -299,6 +299,7 @@ class _Compiler:
                 f"id {node_id!r} is used twice (first at line {first.line})",
                 (*path, "id"),
             )
+            self.incomplete.add(parent.id)
             return None
         if parent.id == ROOT_ID:
             if "." in node_id:
@@ -417,7 +418,10 @@ class _Compiler:
                 elif name in taken:
                     self.error(
                         "PR405",
-                        f"input {name!r} reuses the name of a {str(taken[name][0])[:-1]}",
+                        f"input {name!r} reuses the name of a "
+                        + {"parameters": "parameter", "derived": "derived value"}[
+                            str(taken[name][0])
+                        ],
                         input_path,
                         key=True,
                     )
@@ -451,7 +455,7 @@ class _Compiler:
             )
         except FormulaError as exc:
             for problem in exc.problems:
-                file, line, column = self._formula_position(path, problem.offset)
+                file, line, column = self._formula_position(path, problem.offset, text)
                 self.diags.append(
                     Diagnostic.make(
                         problem.code,
@@ -469,19 +473,14 @@ class _Compiler:
         spec: FunctionSpec | None = registry.get("functions", name)
         return spec
 
-    def _formula_position(self, path: Path, offset: int) -> tuple[str, int, int]:
-        """Point inside the formula's text when it sits on one line of the file."""
+    def _formula_position(self, path: Path, offset: int, text: str) -> tuple[str, int, int]:
+        """Point at the character inside the formula's text, wherever and however it is
+        written (quoted, escaped, over several lines, in this file or one it extends); else
+        at the formula's start."""
         file, line, column = self.sm.position(path)
         lines = self.lines_of.get(file, self.lines)
-        if not (1 <= line <= len(lines)):
-            return file, line, column
-        row = lines[line - 1]
-        start = column - 1
-        if start < len(row) and row[start] in "'\"":
-            start += 1
-        elif start < len(row) and row[start] in "|>":
-            return file, line + 1, column
-        return file, line, start + offset + 1
+        exact = position_in_scalar(lines, line, column, text, offset)
+        return (file, *exact) if exact is not None else (file, line, column)
 
     # -- scoring methods
     def _methods(self) -> None:
@@ -492,6 +491,14 @@ class _Compiler:
             scoring_path = (*node.path, "scoring")
             raw = model.scoring
             name = raw.get("method")
+            if name is not None and not isinstance(name, str):
+                self.error(
+                    "PR103",
+                    f"leaf {node.id}: `method` must be the name of a method",
+                    (*scoring_path, "method"),
+                    hint="one of: " + ", ".join(registry.names("methods")),
+                )
+                continue
             if not isinstance(name, str):
                 self.error(
                     "PR102",
@@ -564,7 +571,8 @@ class _Compiler:
                     hint="use `formula` or `bands`, or remove `inputs`",
                 )
             reported = any(d.code == "PR213" for d in self.diags[before:])
-            if best is not None and best > node.max and not reported:
+            # A maximum that is not positive is reported once (PR219), not as options above it.
+            if best is not None and best > node.max and node.max > 0 and not reported:
                 self.error(
                     "PR213",
                     f"the rule can give {format_exact(best)}, above the maximum "
@@ -684,12 +692,14 @@ class _Compiler:
                     have = actual_points.get(origin, Decimal(0))
                     if stated_points != have:
                         path: Path = ("declared", "points_by_origin", origin.value)
+                        stated_text = f"declared {format_exact(stated_points)} points"
                         if origin not in declared.points_by_origin:
                             path = ("declared", "points_by_origin")
+                            stated_text = "declared no points"
                         self.error(
                             "PR206",
-                            f"declared {format_exact(stated_points)} points of origin "
-                            f"{origin.value!r}, but the ruleset's leaves give {format_exact(have)}",
+                            f"{stated_text} of origin {origin.value!r}, but the ruleset's leaves "
+                            f"give {format_exact(have)}",
                             path,
                         )
         for i, field in enumerate(self.doc.fields):
@@ -750,7 +760,10 @@ class _Compiler:
             if len(members) == 1 and not derived_graph.has_edge(members[0], members[0]):
                 continue
             cycle = nx.find_cycle(derived_graph.subgraph(members), source=members[0])
+            # Edges run from what is read to what reads it; spelled the other way, each name
+            # reads the next one: x → y → z → x.
             names = [edge[0].split(":", 1)[1] for edge in cycle] + [members[0].split(":", 1)[1]]
+            names.reverse()
             first = names[0]
             cyclic.update(m.split(":", 1)[1] for m in members)
             self.error(
@@ -827,6 +840,8 @@ class _MethodContext(CompileContext):
         return self.compiler.parse(text, (*self.base, *path), expect)
 
     def error(self, code: str, message: str, path: Path = (), hint: str | None = None) -> None:
+        if code == "PR213" and self.leaf.max <= 0:
+            return  # the maximum itself is wrong (PR219): every option would be "above" it
         self.compiler.error(code, f"{self.leaf.id}: {message}", (*self.base, *path), hint=hint)
 
     def warning(self, code: str, message: str, path: Path = (), hint: str | None = None) -> None:

@@ -131,11 +131,12 @@ def _class_problems(document: RulesetDocument, source_map: SourceMap) -> list[Di
         # Gaps are allowed (an index may have no class); overlaps never are.
         for problem in coverage_problems(intervals, Interval(None, False, None, False), unit="%"):
             if problem.kind == "overlap" and problem.second is not None:
+                first, second = sorted((problem.first, problem.second))
                 problems.append(
                     source_map.diagnostic(
                         "PR621",
-                        f"classes {document.classes[problem.first].label!r} and "
-                        f"{document.classes[problem.second].label!r}: {problem.text}",
+                        f"classes {document.classes[first].label!r} and "
+                        f"{document.classes[second].label!r}: {problem.text}",
                         ("classes", problem.second),
                     )
                 )

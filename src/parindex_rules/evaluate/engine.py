@@ -367,7 +367,7 @@ class UnitEvaluation:
         try:
             value = parse_decimal(raw)
         except NotADecimal as exc:
-            self.problem("PR504", f"input {name}: expected a number, got {exc}", path)
+            self.problem("PR504", f"input {name} must be a number: {exc}", path)
             return None
         limits: list[tuple[Decimal | None, Decimal | None, str]] = []
         if spec.kind == "count":

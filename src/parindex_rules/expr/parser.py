@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -86,6 +87,19 @@ _FORBIDDEN_NAMES = {
 }
 
 
+_NOT_ASCII_HINTS = {
+    "×": "write * to multiply",
+    "÷": "write / to divide",
+    "–": "write - to subtract",
+    "—": "write - to subtract",
+    "−": "write - to subtract",
+    "≤": "write <=",
+    "≥": "write >=",
+    "≠": "write !=",
+    "\xa0": "a non-breaking space (pasted from a document): use a normal space",
+}
+
+
 @dataclass(frozen=True)
 class FormulaProblem:
     """One problem in one formula; `offset` is the 0-based character offset in the text."""
@@ -130,6 +144,22 @@ def parse_formula(
                 )
             ]
         )
+    for i, char in enumerate(text):
+        if (" " <= char <= "~") or char in "\t\n\r":
+            continue
+        # Python would read "ｍａｘ" as max and "ｅｖａｌ" as eval (NFKC): what an auditor reads
+        # must be what runs, so names and operators are plain ASCII.
+        hint = _NOT_ASCII_HINTS.get(char, "names and operators are plain ASCII")
+        raise FormulaError(
+            [
+                FormulaProblem(
+                    "PR302",
+                    f"character {char!r} (U+{ord(char):04X}) is not allowed in formulas",
+                    offset=i,
+                    hint=hint,
+                )
+            ]
+        )
     depth = 0
     for i, char in enumerate(text):
         if char in "([{":
@@ -151,19 +181,24 @@ def parse_formula(
         raise FormulaError([FormulaProblem("PR301", "the formula is empty")])
     lead = len(text) - len(text.lstrip())
     try:
-        # A formula may span lines in YAML; parentheses make that valid Python.
-        tree = ast.parse("(" + source + "\n)", mode="eval")
+        # A formula may span lines in YAML; parentheses make that valid Python. Python's own
+        # warnings (e.g. about escapes in text, which is refused anyway) are not for users.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse("(" + source + "\n)", mode="eval")
     except SyntaxError as exc:
-        # Map the error back into `text`: we parsed "(" + source + "\n)".
-        wrapped_lines = ("(" + source).split("\n")
-        line = exc.lineno or 1
-        if line > len(wrapped_lines):
-            offset = len(source) + lead  # the error is at the end (e.g. "a +")
+        wrapped = ("(" + source + "\n)").split("\n")
+        lineno = exc.lineno or 1
+        if lineno >= len(wrapped):  # at the closing parenthesis we added: the text stops short
+            message = "the formula ends too early"
+            offset = lead + len(source)  # just after its last character
         else:
-            before = sum(len(row) + 1 for row in wrapped_lines[: line - 1])
-            offset = min(max(before + (exc.offset or 1) - 2, 0), len(source)) + lead
+            before = sum(len(row) + 1 for row in wrapped[: lineno - 1])
+            # Python's suggestions ("Maybe you meant ':='") name syntax formulas do not allow.
+            message = exc.msg.split(". Maybe you meant")[0].split(". Perhaps you")[0]
+            offset = lead + min(max(before + (exc.offset or 1) - 2, 0), len(source) - 1)
         raise FormulaError(
-            [FormulaProblem("PR301", f"cannot parse formula: {exc.msg}", offset=offset)]
+            [FormulaProblem("PR301", f"cannot parse formula: {message}", offset=offset)]
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError([FormulaProblem("PR307", "formula is too complex to parse")]) from None
@@ -240,7 +275,10 @@ class _Builder:
         handler = getattr(self, "_" + type(node).__name__, None)
         if handler is None:
             what = _FORBIDDEN_NAMES.get(type(node), type(node).__name__)
-            self.problem("PR302", f"{what} not allowed in formulas", node)
+            hint = None
+            if isinstance(node, ast.Tuple):
+                hint = "a comma separates a function's arguments: write decimals with a point (0.5)"
+            self.problem("PR302", f"{what} not allowed in formulas", node, hint=hint)
             return None
         result: Expr | None = handler(node, depth)
         return result
@@ -322,7 +360,10 @@ class _Builder:
             }.get(type(node.op), "?")
             self.problem("PR302", f"operator {symbol!r} is not allowed in formulas", node)
             return None
-        left = self.build(node.left, depth + 1)
+        # A chain a + b + c + ... nests to the left in Python's tree; it is one level deep here,
+        # so a long sum is limited by its length and parts, not refused as "too deep".
+        chained = isinstance(node.left, ast.BinOp) and type(node.left.op) is type(node.op)
+        left = self.build(node.left, depth if chained else depth + 1)
         if op == "**":
             exponent = node.right
             digits = self.segment(exponent) if isinstance(exponent, ast.Constant) else ""

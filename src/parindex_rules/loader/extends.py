@@ -108,7 +108,8 @@ def expand_extends(
             [
                 sm.diagnostic(
                     "PR020",
-                    "rulesets extend each other in a cycle: " + " → ".join(names[start:]),
+                    "rulesets extend each other in a cycle: "
+                    + " → ".join(_shown(name) for name in names[start:]),
                     ref_path,
                     hint="a ruleset cannot be its own base, directly or through others",
                 )
@@ -120,13 +121,13 @@ def expand_extends(
                 sm.diagnostic(
                     "PR022",
                     f"more than {MAX_EXTENDS_DEPTH} rulesets extend one another: "
-                    + " → ".join([*chain, base_identity]),
+                    + " → ".join(_shown(name) for name in [*chain, base_identity]),
                     ref_path,
                 )
             ]
         )
     try:
-        base = load_yaml_text(base_text, base_file)
+        base = load_yaml_text(base_text, base_file, max_nodes=limits.MAX_RULESET_YAML_NODES)
     except DiagnosticError as exc:
         raise RulesetError(exc.diagnostics) from None
     if not isinstance(base.data, dict):
@@ -140,6 +141,15 @@ def expand_extends(
         raise RulesetError(merger.problems)
     texts = {**base.texts, base.file: base.text}
     return LoadedDocument(data=data, source_map=merger.out, text=loaded.text, texts=texts)
+
+
+def _shown(identity: str) -> str:
+    """A file as the user would name it: relative to where the command runs when it is
+    under it (the same on every machine), else in full."""
+    path = Path(identity)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        return path.relative_to(Path.cwd()).as_posix()
+    return identity
 
 
 def _spec_data(raw: Any) -> Any:
@@ -188,7 +198,9 @@ def _read_base(
             raise RulesetError(
                 [sm.diagnostic("PR001", f"cannot read {display}: {exc.strerror or exc}", at)]
             ) from None
-        return display, str(path), _decode(raw, display), path.parent
+        # Its own bases are found from its folder as written (relative stays relative, so
+        # messages name files the same way on every machine).
+        return display, str(path), _decode(raw, display), written.parent
     try:
         resolved = resolve(ref)
     except DiagnosticError as exc:

@@ -13,6 +13,7 @@ Round-trip editing (``parindex fmt``) uses ruamel.yaml's round-trip mode elsewhe
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from parindex_rules import limits
@@ -29,6 +32,8 @@ from parindex_rules.diagnostics import Path as NodePath
 
 _TAG = "tag:yaml.org,2002:"
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
+#: Longer numbers stay text: no rule needs them, and Python will not convert > 4300 digits.
+_LONGEST_NUMBER = 100
 
 
 @dataclass
@@ -181,8 +186,15 @@ def load_yaml_file(path: Path, *, max_bytes: int, display: str | None = None) ->
     return load_yaml_text(read_text(path, max_bytes=max_bytes, display=name), name)
 
 
-def load_yaml_text(text: str, name: str = "<input>") -> LoadedDocument:
-    """Parse one YAML document; every problem found is raised together as a DiagnosticError."""
+def load_yaml_text(
+    text: str, name: str = "<input>", *, max_nodes: int | None = None
+) -> LoadedDocument:
+    """Parse one YAML document; every problem found is raised together as a DiagnosticError.
+
+    A file whose name ends in ``.json`` must be strict JSON (PR011 otherwise). `max_nodes`
+    (default :data:`limits.MAX_YAML_NODES`) and :data:`limits.MAX_YAML_DEPTH` are enforced
+    while the file is read, so an oversized file fails fast instead of being read in full.
+    """
     source_map = SourceMap(name)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
@@ -190,9 +202,15 @@ def load_yaml_text(text: str, name: str = "<input>") -> LoadedDocument:
         raise DiagnosticError(
             [Diagnostic.make("PR003", "the file is empty", file=name, line=1, column=1)]
         )
+    if name.lower().endswith(".json"):
+        _check_json(text, name)
     yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _Composer
+    yaml.parindex_max_nodes = limits.MAX_YAML_NODES if max_nodes is None else max_nodes  # type: ignore[attr-defined]
     try:
         node = yaml.compose(text)
+    except _LimitExceeded as exc:
+        raise DiagnosticError([exc.diagnostic(name)]) from None
     except MarkedYAMLError as exc:
         raise DiagnosticError([_syntax_diagnostic(exc, name, text)]) from None
     except YAMLError as exc:  # e.g. several documents in one stream
@@ -211,7 +229,10 @@ def load_yaml_text(text: str, name: str = "<input>") -> LoadedDocument:
                 )
             ]
         ) from None
-    if node is None:
+    if node is None or (
+        isinstance(node, ScalarNode) and node.tag == _TAG + "null" and node.value == ""
+    ):
+        # Only a document marker (---) or directives: nothing is written.
         raise DiagnosticError(
             [Diagnostic.make("PR003", "the file is empty", file=name, line=1, column=1)]
         )
@@ -222,8 +243,78 @@ def load_yaml_text(text: str, name: str = "<input>") -> LoadedDocument:
     return LoadedDocument(data=data, source_map=source_map, text=text)
 
 
+def _check_json(text: str, name: str) -> None:
+    """A .json file must be JSON, not merely YAML that happens to parse (trailing commas...)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DiagnosticError(
+            [Diagnostic.make("PR011", exc.msg, file=name, line=exc.lineno, column=exc.colno)]
+        ) from None
+    except RecursionError:
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR903",
+                    f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
+                    file=name,
+                    line=1,
+                    column=1,
+                )
+            ]
+        ) from None
+
+
+class _AliasNode(ScalarNode):
+    """An alias (``*name``) where it is written: kept as a marker, never expanded."""
+
+
+class _LimitExceeded(Exception):
+    def __init__(self, code: str, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.mark = mark
+
+    def diagnostic(self, name: str) -> Diagnostic:
+        line = self.mark.line + 1 if self.mark is not None else 1
+        column = self.mark.column + 1 if self.mark is not None else 1
+        return Diagnostic.make(self.code, self.message, file=name, line=line, column=column)
+
+
+class _Composer(Composer):
+    """ruamel.yaml's composer, counting nodes and depth as it goes and leaving aliases as
+    markers at their own position (an alias bomb never expands)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.get_event()
+            return _AliasNode("alias", event.anchor, event.start_mark, event.end_mark)
+        self.parindex_count = getattr(self, "parindex_count", 0) + 1
+        limit = getattr(self.loader, "parindex_max_nodes", limits.MAX_YAML_NODES)
+        if self.parindex_count > limit:
+            raise _LimitExceeded(
+                "PR902", f"more than {limit} YAML nodes", self.parser.peek_event().start_mark
+            )
+        if self.depth > limits.MAX_YAML_DEPTH:
+            raise _LimitExceeded(
+                "PR903",
+                f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
+                self.parser.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 def _one_line(message: str) -> str:
     return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+#: What ruamel.yaml calls the construct it was reading, in an author's words.
+_UNCLOSED = {
+    "while scanning a quoted scalar": "this quoted text is never closed",
+    "while parsing a flow sequence": "this [ list ] is never closed",
+    "while parsing a flow mapping": "this { mapping } is never closed",
+}
 
 
 def _syntax_diagnostic(exc: MarkedYAMLError, name: str, text: str) -> Diagnostic:
@@ -231,8 +322,20 @@ def _syntax_diagnostic(exc: MarkedYAMLError, name: str, text: str) -> Diagnostic
     line = (mark.line + 1) if mark is not None else 1
     column = (mark.column + 1) if mark is not None else 1
     problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context else ""
-    message = f"{problem}{context}".strip()
+    context = exc.context or ""
+    if context and problem.startswith("but "):
+        message = f"{context}, {problem}"
+    else:
+        message = f"{problem} {context}".strip()
+    hint = None
+    problem_line = line
+    ends_early = "end of stream" in problem or "<stream end>" in problem
+    if ends_early and exc.context_mark is not None and context in _UNCLOSED:
+        # The end of the file is not where the mistake is: point at what was left open.
+        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
+        message = f"{_UNCLOSED[context]} (the file ends first)"
+    if "mapping values are not allowed" in problem:
+        hint = "quote a value that contains ': ', or check the indentation"
     lines = text.splitlines()
     # A tab used for indentation is the most common authoring slip: name it plainly.
     tab_line = next(
@@ -240,7 +343,9 @@ def _syntax_diagnostic(exc: MarkedYAMLError, name: str, text: str) -> Diagnostic
         None,
     )
     tab_related = (
-        "\\t" in message or "tab" in message or (tab_line is not None and tab_line + 1 <= line)
+        "\\t" in message
+        or "tab" in message
+        or (tab_line is not None and tab_line + 1 <= problem_line)
     )
     if tab_related and tab_line is not None:
         row = lines[tab_line]
@@ -252,7 +357,7 @@ def _syntax_diagnostic(exc: MarkedYAMLError, name: str, text: str) -> Diagnostic
             column=row.index("\t") + 1,
             hint="replace the tab with spaces",
         )
-    return Diagnostic.make("PR004", message, file=name, line=line, column=column)
+    return Diagnostic.make("PR004", message, file=name, line=line, column=column, hint=hint)
 
 
 class _Builder:
@@ -261,8 +366,6 @@ class _Builder:
     def __init__(self, source_map: SourceMap) -> None:
         self.source_map = source_map
         self.problems: list[Diagnostic] = []
-        self.count = 0
-        self.seen: set[int] = set()
 
     def _pos(self, node: Node) -> tuple[int, int]:
         mark = node.start_mark
@@ -277,31 +380,16 @@ class _Builder:
         )
 
     def build(self, node: Node, path: NodePath, depth: int) -> Any:
-        self.count += 1
-        if self.count > limits.MAX_YAML_NODES:
-            if self.count == limits.MAX_YAML_NODES + 1:
-                self._problem("PR902", f"more than {limits.MAX_YAML_NODES} YAML nodes", node, path)
-            return None
-        if depth > limits.MAX_YAML_DEPTH:
+        # Node count and depth are limited while composing (_Composer).
+        if isinstance(node, _AliasNode):
             self._problem(
-                "PR903",
-                f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
+                "PR012",
+                f"YAML aliases (*{node.value}) are not allowed in these files",
                 node,
                 path,
+                hint="write the value out, or use `extends:` to reuse a ruleset",
             )
             return None
-        # A node met twice is an alias (*name): refused, it would let a small file explode.
-        if not isinstance(node, ScalarNode):
-            if id(node) in self.seen:
-                self._problem(
-                    "PR012",
-                    "YAML aliases (*name) are not allowed in these files",
-                    node,
-                    path,
-                    hint="write the value out, or use `extends:` to reuse a ruleset",
-                )
-                return None
-            self.seen.add(id(node))
         if getattr(node, "anchor", None):
             self._problem(
                 "PR012",
@@ -359,6 +447,8 @@ class _Builder:
             return None
         if tag == _TAG + "bool":
             return text.lower() == "true"
+        if len(text) > _LONGEST_NUMBER and tag in (_TAG + "int", _TAG + "float"):
+            return text  # refused with its position where a number is expected (PR105)
         if tag == _TAG + "int":
             cleaned = text.replace("_", "")
             if _INT_TEXT.match(cleaned):
@@ -374,3 +464,139 @@ class _Builder:
             return text
         self._problem("PR008", f"custom YAML tag {tag!r} is not allowed", node, path)
         return text
+
+
+# -- positions inside a scalar (a formula's own problems point at the character)
+
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
+    "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}  # fmt: skip
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def position_in_scalar(
+    lines: list[str], line: int, column: int, value: str, index: int
+) -> tuple[int, int] | None:
+    """The file position (1-based) of character `index` of the scalar `value` written at
+    `line`:`column`, in any YAML style (plain, quoted with escapes, block, folded over lines);
+    `index` may be ``len(value)``: just after the last character.
+
+    The scalar is decoded again from the file, character by character; when the decoding does
+    not give back `value` exactly, None is returned (the caller points at the scalar's start),
+    so a position is either exact or not given.
+    """
+    if not (0 <= index <= len(value)) or not value or not (1 <= line <= len(lines)):
+        return None
+    after = index == len(value)  # just after the last character (a formula that stops short)
+    wanted = index - 1 if after else index
+    decoded: list[str] = []
+    places: list[tuple[int, int]] = []
+    for char, place in _decode_scalar(lines, line - 1, column - 1):
+        decoded.append(char)
+        places.append(place)
+        if len(decoded) > wanted:
+            break
+    if "".join(decoded) != value[: wanted + 1]:
+        return None
+    row, col = places[wanted]
+    return row + 1, col + 1 + (1 if after else 0)
+
+
+def _decode_scalar(lines: list[str], row: int, col: int) -> Any:
+    """Yield (character, (row, column)) of a scalar's value, 0-based positions."""
+    text = lines[row]
+    if col >= len(text):
+        return
+    first = text[col]
+    if first in "|>":
+        yield from _decode_block(lines, row, folded=first == ">")
+    elif first in "'\"":
+        yield from _decode_quoted(lines, row, col + 1, first)
+    else:
+        yield from _decode_plain(lines, row, col)
+
+
+def _decode_plain(lines: list[str], row: int, col: int) -> Any:
+    text = lines[row].rstrip()
+    for c in range(col, len(text)):
+        yield text[c], (row, c)
+    for next_row in range(row + 1, len(lines)):
+        following = lines[next_row]
+        content = following.strip()
+        if not content:
+            return
+        yield " ", (row, len(text))
+        start = len(following) - len(following.lstrip())
+        text = following.rstrip()
+        row = next_row
+        for c in range(start, len(text)):
+            yield text[c], (row, c)
+
+
+def _decode_quoted(lines: list[str], row: int, col: int, quote: str) -> Any:
+    text = lines[row]
+    c = col
+    while True:
+        if c >= len(text.rstrip()):
+            # The line ends inside the quotes: the break folds to a space.
+            row += 1
+            if row >= len(lines):
+                return
+            following = lines[row]
+            if text.rstrip().endswith("\\") and quote == '"':
+                pass  # an escaped line break joins without a space (handled below)
+            else:
+                yield " ", (row - 1, len(text.rstrip()))
+            text = following
+            c = len(following) - len(following.lstrip())
+            continue
+        char = text[c]
+        if char == quote:
+            if quote == "'" and c + 1 < len(text) and text[c + 1] == "'":
+                yield "'", (row, c)
+                c += 2
+                continue
+            return
+        if char == "\\" and quote == '"':
+            if c + 1 >= len(text.rstrip()):
+                c += 1
+                continue
+            code = text[c + 1]
+            if code in _HEX_ESCAPES:
+                width = _HEX_ESCAPES[code]
+                try:
+                    yield chr(int(text[c + 2 : c + 2 + width], 16)), (row, c)
+                except ValueError:
+                    return
+                c += 2 + width
+                continue
+            if code not in _ESCAPES:
+                return
+            yield _ESCAPES[code], (row, c)
+            c += 2
+            continue
+        yield char, (row, c)
+        c += 1
+
+
+def _decode_block(lines: list[str], row: int, *, folded: bool) -> Any:
+    indent: int | None = None
+    previous: int | None = None
+    for next_row in range(row + 1, len(lines)):
+        text = lines[next_row]
+        if not text.strip():
+            if previous is not None:
+                yield "\n", (previous, len(lines[previous]))
+            continue
+        here = len(text) - len(text.lstrip())
+        if indent is None:
+            indent = here
+        if here < indent:
+            return
+        if previous is not None:
+            yield (" " if folded else "\n"), (previous, len(lines[previous]))
+        for c in range(indent, len(text)):
+            yield text[c], (next_row, c)
+        previous = next_row

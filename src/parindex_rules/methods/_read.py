@@ -15,7 +15,7 @@ def read_decimal(raw: Any, what: str = "a score") -> Decimal:
     try:
         return parse_decimal(raw)
     except NotADecimal as exc:
-        raise FactProblem("PR504", f"expected {what} (a number), got {exc}") from None
+        raise FactProblem("PR504", f"expected {what} (a number): {exc}") from None
 
 
 def fold(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -104,7 +105,8 @@ def _plain(message: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
             message = message[len(prefix) :]
-    return message
+    # "a valid dictionary or instance of Source": the class name means nothing to an author.
+    return re.sub(r" or instance of \w+", "", message)
 
 
 def _describe(value: Any) -> str:
@@ -131,6 +133,8 @@ def _value_at(data: Any, loc: Path) -> Any:
         in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
         if in_dict or in_list:
             data = data[part]
+        elif part == "value" and not isinstance(data, dict | list):
+            continue  # a plain value wrapped as {value: ...} (model.ruleset.Sourced)
         else:
             return _MISSING
     return data

@@ -24,6 +24,7 @@ from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.explanation import Explanation
 from parindex_rules.evaluate.result import UnitResult
+from parindex_rules.fileio import write_failed
 from parindex_rules.numbers import Number, format_exact, format_rounded
 from parindex_rules.plugins import API_VERSION
 from parindex_rules.report.notes import (
@@ -454,8 +455,15 @@ def write_report(target: Path, files: Mapping[str, str]) -> None:
 
     Files are written to a new directory beside `target`, then renamed into place; a previous
     report there (it has the marker file) is replaced, any other existing path is refused.
+    A write that fails (a full disk, a folder that cannot be written) is PR890.
     """
-    target = Path(target)
+    try:
+        _write_report(Path(target), files)
+    except OSError as exc:
+        raise write_failed(Path(target), exc) from None
+
+
+def _write_report(target: Path, files: Mapping[str, str]) -> None:
     if target.exists() or target.is_symlink():
         if not target.is_dir() or target.is_symlink():
             raise _target_problem(target, "exists and is not a directory")
