@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parindex_rules import limits
 from parindex_rules.codes import Severity
@@ -29,6 +29,9 @@ from parindex_rules.model.facts import UnitFacts
 from parindex_rules.model.ruleset import Origin, RulesetDocument
 from parindex_rules.model.validate import validate
 from parindex_rules.numbers import format_exact
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.result import BatchResult
 
 # Importing the built-in methods' base registers the method validator with the registry.
 import parindex_rules.methods.base  # noqa: F401  isort: skip
@@ -203,6 +206,24 @@ class Ruleset:
             units=units,
             diagnostics=check_cohort(self.compiled, facts),
         )
+
+    def evaluate_many(
+        self, table: Any, *, stage: Stage = "final", year: int | None = None
+    ) -> BatchResult:
+        """Score many units at once, vectorised, exactly; no explanation records.
+
+        `table` is a list of unit facts (UnitFacts or mappings), a Facts object, a mapping of
+        columns, a pandas DataFrame or an Arrow table (docs/scale.md). Every rounded score
+        equals :meth:`evaluate`'s; explain any unit with ``ruleset.evaluate(unit)``. Needs the
+        ``batch`` extra (numpy).
+        """
+        try:
+            from parindex_rules.batch.run import evaluate_table
+        except ImportError as exc:  # pragma: no cover - numpy missing
+            raise ImportError(
+                f"evaluate_many needs numpy: pip install 'parindex-rules[batch]' ({exc})"
+            ) from None
+        return evaluate_table(self.compiled, table, stage=stage, year=year)
 
     # -- description
     def counts(self) -> dict[str, int]:
