@@ -22,6 +22,7 @@ from parindex_rules.compile.compiler import compile_document, points_by_origin
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError
 from parindex_rules.evaluate.engine import STAGES, Stage, UnitEvaluation, check_cohort
 from parindex_rules.evaluate.result import UnitResult
+from parindex_rules.loader import cache
 from parindex_rules.loader.facts import Facts, facts_from_data, load_facts
 from parindex_rules.loader.resolve import resolve
 from parindex_rules.loader.yaml import decode, load_yaml_text
@@ -306,12 +307,18 @@ def load(ref: str | Path) -> Ruleset:
                 ]
             ) from None
         text = decode(raw, resolved.display)
-        loaded = load_yaml_text(text, resolved.display if resolved.path is None else str(ref))
+        name = resolved.display if resolved.path is None else str(ref)
+        cached = cache.load(text, name)  # keyed by the content hash: never stale
+        if cached is not None:
+            return Ruleset(cached)
+        loaded = load_yaml_text(text, name)
     except DiagnosticError as exc:
         if isinstance(exc, RulesetError):
             raise
         raise RulesetError(exc.diagnostics) from None
-    return Ruleset(compile_document(loaded))
+    compiled = compile_document(loaded)
+    cache.store(text, name, compiled)
+    return Ruleset(compiled)
 
 
 def loads(text: str, name: str = "<ruleset>") -> Ruleset:

@@ -34,3 +34,22 @@ def mismatches(
             if got != want:
                 out.append(f"unit {i} node {node_id}: batch {got} != exact {want}")
     return out
+
+
+def bench_module() -> Any:
+    """bench/synthetic.py (not a package): the synthetic bench ruleset and units."""
+    import importlib.util
+    import sys
+
+    from ..conftest import ROOT
+
+    if "parindex_bench_synthetic" in sys.modules:
+        return sys.modules["parindex_bench_synthetic"]
+    spec = importlib.util.spec_from_file_location(
+        "parindex_bench_synthetic", ROOT / "bench" / "synthetic.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["parindex_bench_synthetic"] = module
+    spec.loader.exec_module(module)
+    return module
