@@ -96,3 +96,18 @@ def test_generated_documents(data: Any, flow: bool | None) -> None:
 def test_problems_are_reported_as_the_pure_composer_reports_them(text: str) -> None:
     assert outcome(text, fast=True)[0] == "error" or "\u2028" in text or "x\n" in text
     same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",
+        "a: &x [1, 2]\nb: *x\n",
+        "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
+        "a: !custom 1\n",
+        "a: !!str 1\n",
+        "formula: ratio(a, b) * max\nnote: 'x < 3 & y'\n",
+    ],
+)
+def test_anchors_aliases_tags_and_merge_keys(text: str) -> None:
+    same(text)

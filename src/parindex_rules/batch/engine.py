@@ -220,7 +220,10 @@ class BatchEngine:
             status=np.full(shape, WITHHELD, np.uint8),
             score=np.zeros(shape, self.dtype),
             index=np.zeros(shape, self.dtype),
-            max=np.zeros(shape, np.int64),
+            max_common=np.array(
+                [int(self.compiled.nodes[i].max.scaleb(self.scale)) for i in self.node_ids],
+                np.int64,
+            ),
             max_scale=self.scale,
             ok=np.ones(n, np.bool_),
             exact=np.zeros(n, np.bool_),
@@ -578,7 +581,9 @@ class _Run:
             column = self.columns[node_id]
             result.status[i, start:stop] = column.status
             maxima = np.broadcast_to(column.max, (n,))
-            result.max[i, start:stop] = maxima
+            if start == 0 and maxima.strides == (0,) and n:
+                result.max_common[i] = maxima[0]  # the first block sets the common maximum
+            result.set_max(i, slice(start, stop), maxima)
             has_score = column.has_score()
             has_max = maxima != 0
             fast = engine.nonnegative
@@ -681,10 +686,11 @@ def write_unit(result: BatchResult, row: int, unit: UnitResult, max_scale: int) 
         node = unit.nodes.get(node_id)
         if node is None:  # withheld: the unit is neither evaluated nor ranked
             result.status[i, row] = STATUSES.index("withheld")
-            result.score[i, row] = result.index[i, row] = result.max[i, row] = 0
+            result.score[i, row] = result.index[i, row] = 0
+            result.set_max(i, row, 0)
             continue
         result.status[i, row] = STATUSES.index(node.status)
-        result.max[i, row] = _scaled_exact(node.max, max_scale)
+        result.set_max(i, row, _scaled_exact(node.max, max_scale))
         result.score[i, row] = (
             0 if node.score is None else _scaled_exact(round_to(node.score, places, mode), places)
         )

@@ -9,7 +9,7 @@ explanation of any unit stays one call away: ``ruleset.evaluate(unit)``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -46,8 +46,9 @@ class BatchResult:
     score: npt.NDArray[np.int64]
     #: Rounded index × 10**places (0 where it has none: no score, or a maximum of 0).
     index: npt.NDArray[np.int64]
-    #: Exact maximum × 10**max_scale.
-    max: npt.NDArray[np.int64]
+    #: Exact maximum × 10**max_scale of each node where it is the same for every unit (the
+    #: usual case); `max_rows` holds the nodes whose maximum differs between units.
+    max_common: npt.NDArray[np.int64]
     max_scale: int
     #: False for a unit with an error diagnostic (a missing value, a fact that does not fit):
     #: `Ruleset.evaluate(unit)` lists them with file, line and column.
@@ -55,6 +56,30 @@ class BatchResult:
     #: Units scored by the exact single-unit path (facts that do not fit the fast path, or a
     #: value too close to a rounding boundary to be settled without exact arithmetic).
     exact: npt.NDArray[np.bool_]
+    max_rows: dict[int, npt.NDArray[np.int64]] = field(default_factory=dict)
+
+    @property
+    def max(self) -> npt.NDArray[np.int64]:
+        """Exact maxima × 10**max_scale, per node and unit (made on demand)."""
+        out = np.repeat(self.max_common[:, None], len(self.units), axis=1)
+        for i, row in self.max_rows.items():
+            out[i] = row
+        return out
+
+    def max_of(self, i: int) -> npt.NDArray[np.int64]:
+        row = self.max_rows.get(i)
+        if row is not None:
+            return row
+        return np.broadcast_to(self.max_common[i], (len(self.units),))
+
+    def set_max(self, i: int, rows: slice | int, values: Any) -> None:
+        """Write maxima of node `i` for some units, keeping constant rows compact."""
+        current = self.max_rows.get(i)
+        if current is None:
+            if np.all(np.asarray(values) == self.max_common[i]):
+                return
+            current = self.max_rows[i] = np.full(len(self.units), self.max_common[i], np.int64)
+        current[rows] = values
 
     def __len__(self) -> int:
         return len(self.units)
@@ -81,7 +106,9 @@ class BatchResult:
         return result
 
     def has_index(self, node_id: str = "total") -> npt.NDArray[np.bool_]:
-        result: npt.NDArray[np.bool_] = self.has_score(node_id) & (self.max[self.row(node_id)] != 0)
+        result: npt.NDArray[np.bool_] = self.has_score(node_id) & (
+            self.max_of(self.row(node_id)) != 0
+        )
         return result
 
     def statuses(self, node_id: str = "total") -> list[str]:
@@ -111,7 +138,7 @@ class BatchResult:
         if what == "status":
             return self.statuses(node_id)
         if what == "max":
-            values, places, present = self.max[i], self.max_scale, np.ones(len(self), np.bool_)
+            values, places, present = self.max_of(i), self.max_scale, np.ones(len(self), np.bool_)
         elif what == "score":
             values, places, present = self.score[i], self.places, self.has_score(node_id)
         else:

@@ -214,6 +214,10 @@ def load_yaml_text(text: str, name: str = "<input>") -> LoadedDocument:
     return LoadedDocument(data=data, source_map=source_map, text=text)
 
 
+#: Where an anchor (&a) or alias (*a) could start: after a line start, a space or a flow
+#: indicator. "a * b" and "R&D" do not match; anything that could be one goes the pure way.
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]", re.MULTILINE)
+
 #: Nesting the C composer is trusted with: it recurses in C, where no RecursionError stops it.
 _C_DEPTH = 1_000
 
@@ -223,14 +227,14 @@ def _fast_compose(text: str) -> Node | None:
     nodes, tags and marks as the pure-Python composer, about seven times faster.
 
     None — use the pure composer — when the C parser is not installed, when the text holds
-    characters the two treat differently (NEL, LS and PS line breaks), when it could nest
-    deeper than :data:`_C_DEPTH`, or when it does not parse: the pure composer then reports
-    the problem exactly as it always has.
+    characters the two treat differently (NEL, LS and PS line breaks) or could hold an anchor
+    or alias, when it could nest deeper than :data:`_C_DEPTH`, or when it does not parse: the
+    pure composer then reports the problem exactly as it always has.
     """
-    if _CParser is None or any(c in text for c in "\x85\u2028\u2029&*!<"):
-        # Line breaks the two composers count differently, and anchors, aliases, tags and
-        # merge keys, which the pure composer reports as rulesets forbid them.
-        return None
+    if _CParser is None or any(c in text for c in "\x85\u2028\u2029"):
+        return None  # line breaks the two composers count differently
+    if _ANCHOR_OR_ALIAS.search(text):
+        return None  # the C composer's nodes do not keep their anchors, which we refuse
     # Flow collections nest at most once per bracket; block ones once per indentation step or
     # per indicator on a line ("- - -"). Their sum bounds the depth of the tree.
     flow = text.count("[") + text.count("{")
