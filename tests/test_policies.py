@@ -149,3 +149,39 @@ def test_ruleset_schema_rejects_what_the_compiler_rejects() -> None:
     assert "'tinh' is not one of" in messages
     assert "'nmae' was unexpected" in messages
     assert any("scoring" in list(e.absolute_path) for e in checker.iter_errors(data))
+
+
+def test_a_provisional_reading_makes_the_result_provisional() -> None:
+    """A fully sourced leaf whose band 'more than 4' is a reading of silent text: the leaf,
+    its parents and the ruleset rest on provisional content, and strict validation says where."""
+    scoring = {
+        "method": "bands",
+        "input": "so_cuoc_hop",
+        "bands": [
+            {"above": 4, "points": 20, "provisional": "the rule names only 4 meetings"},
+            {"equals": 4, "points": 20},
+            {"below": 4, "points": 0},
+        ],
+    }
+    source = {"document": "d", "quote": "4 cuộc họp: 20 điểm"}
+    rs = ruleset(
+        [
+            {
+                "id": "1.1",
+                "name": "Họp",
+                "max": "20",
+                "rule": "4 cuộc: 20",
+                "source": source,
+                "scoring": scoring,
+                "inputs": {"so_cuoc_hop": {"label": "Số cuộc họp", "kind": "count"}},
+            }
+        ],
+        documents={"d": {"title": "Test"}},
+    )
+    assert rs.provisional
+    assert rs.describe()["provenance"]["provisional_readings"] == 1
+    result = rs.evaluate(unit({"1.1": {"self": 5}}))
+    assert result.node("1.1").provisional and result.node("1").provisional
+    assert "provisional reading: the rule names only 4 meetings" in result.explain("1.1").notes
+    strict = [d for d in rs.provisional_diagnostics(strict=True) if "reading" in d.message]
+    assert len(strict) == 1 and strict[0].path[-2:] == ("bands", 0)

@@ -23,6 +23,7 @@ from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError
 from parindex_rules.evaluate.engine import STAGES, Stage, UnitEvaluation, check_cohort
 from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.loader import cache
+from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.facts import Facts, facts_from_data, load_facts
 from parindex_rules.loader.resolve import resolve
 from parindex_rules.loader.yaml import decode, load_yaml_text
@@ -47,6 +48,8 @@ class CohortResult:
     provisional: bool
     units: list[UnitResult]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The facts evaluated, so exporters can show another stage (self vs appraised) beside it.
+    facts: Facts | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -113,17 +116,19 @@ class Ruleset:
         provisional_derived = [
             d for d in self.compiled.derived.values() if d.provenance.is_provisional
         ]
-        if not provisional and not provisional_derived:
+        readings = self.compiled.provisional_readings
+        if not provisional and not provisional_derived and not readings:
             return []
         sm = self.compiled.source_map
         if not strict:
             points = sum((n.max for n in provisional if n.is_leaf), start=Decimal(0))
+            extra = f", and {len(readings)} reading(s) of silent rule text" if readings else ""
             return [
                 sm.diagnostic(
                     "PR230",
                     f"ruleset {self.id} is provisional: {len(provisional)} of "
                     f"{len(self.compiled.nodes)} nodes ({format_exact(points)} points of leaves) "
-                    "rest on content no source states",
+                    f"rest on content no source states{extra}",
                     (),
                     severity=Severity.WARNING,
                     hint="run `parindex describe` to list them; `validate --strict` fails on them",
@@ -148,6 +153,15 @@ class Ruleset:
                 severity=Severity.ERROR,
             )
             for d in provisional_derived
+        ]
+        out += [
+            sm.diagnostic(
+                "PR230",
+                f"leaf {node.id}: a provisional reading of the rule: {why}",
+                path,
+                severity=Severity.ERROR,
+            )
+            for node, path, why in readings
         ]
         return out
 
@@ -206,6 +220,7 @@ class Ruleset:
             provisional=self.provisional,
             units=units,
             diagnostics=check_cohort(self.compiled, facts),
+            facts=facts,
         )
 
     def evaluate_many(
@@ -270,6 +285,7 @@ class Ruleset:
                 "sourced_nodes": len(nodes) - len(provisional),
                 "provisional_nodes": len(provisional),
                 "provisional_points": format_exact(provisional_points),
+                "provisional_readings": len(self.compiled.provisional_readings),
             },
             "provisional": self.provisional,
         }
@@ -312,6 +328,8 @@ def load(ref: str | Path) -> Ruleset:
         if cached is not None:
             return Ruleset(cached)
         loaded = load_yaml_text(text, name)
+        if resolved.path is not None:
+            loaded = expand_extends(loaded, resolved.path.parent, origin=resolved.path)
     except DiagnosticError as exc:
         if isinstance(exc, RulesetError):
             raise

@@ -7,9 +7,11 @@ atomically. Output must be deterministic: the same inputs give byte-identical ou
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
-from parindex_rules.plugins import API_VERSION, registry
+from parindex_rules.diagnostics import Diagnostic, DiagnosticError
+from parindex_rules.plugins import API_VERSION, one_line, registry
 from parindex_rules.report.json import dumps, unit_json
 from parindex_rules.report.text import render_table
 
@@ -74,3 +76,49 @@ def exporters() -> dict[str, Exporter]:
         if isinstance(exporter, Exporter):
             out[name] = exporter
     return out
+
+
+def export(name: str, ruleset: Ruleset, cohort: CohortResult) -> str | bytes:
+    """Run the exporter `name`; a missing exporter or an exporter's bug is a diagnostic."""
+    available = exporters()
+    exporter = available.get(name)
+    if exporter is None:
+        close = difflib.get_close_matches(name, list(available), n=1, cutoff=0.6)
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR708",
+                    f"no exporter named {name!r}",
+                    file="<exporters>",
+                    hint=(f"did you mean {close[0]!r}? " if close else "")
+                    + "installed: "
+                    + ", ".join(sorted(available)),
+                )
+            ]
+        )
+    info = registry.info("exporters", name)
+    label = f"{name!r}" + (f" ({info.distribution})" if info and info.distribution else "")
+    try:
+        content = exporter.export(ruleset, cohort)
+    except DiagnosticError:
+        raise
+    except Exception as exc:  # a plugin exporter's bug, never a traceback
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR704", f"exporter {label} raised {one_line(exc)}", file="<exporters>"
+                )
+            ]
+        ) from None
+    wanted = bytes if exporter.binary else str
+    if not isinstance(content, wanted):
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR707",
+                    f"exporter {label} returned {type(content).__name__}, not {wanted.__name__}",
+                    file="<exporters>",
+                )
+            ]
+        )
+    return content

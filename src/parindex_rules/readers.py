@@ -7,12 +7,13 @@ files, or a province's own database export, plug in the same way (docs/plugins.m
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
-from parindex_rules.diagnostics import Diagnostic, FactsError
+from parindex_rules.diagnostics import Diagnostic, DiagnosticError, FactsError
 from parindex_rules.loader.facts import Facts, load_facts
-from parindex_rules.plugins import API_VERSION, registry
+from parindex_rules.plugins import API_VERSION, one_line, registry
 
 if TYPE_CHECKING:
     from parindex_rules.api import Ruleset
@@ -64,24 +65,31 @@ def readers() -> dict[str, FactsReader]:
 
 def reader_for(path: Path, *, name: str | None = None) -> FactsReader:
     """The reader named `name`, or the one whose suffixes match the file."""
+    return _choose(path, name)[1]
+
+
+def _choose(path: Path, name: str | None) -> tuple[str, FactsReader]:
     available = readers()
     if name is not None:
         if name in available:
-            return available[name]
+            return name, available[name]
+        close = difflib.get_close_matches(name, list(available), n=1, cutoff=0.6)
         raise FactsError(
             [
                 Diagnostic.make(
                     "PR801",
                     f"no facts reader named {name!r}",
                     file=str(path),
-                    hint="installed: " + ", ".join(sorted(available)),
+                    hint=(f"did you mean {close[0]!r}? " if close else "")
+                    + "installed: "
+                    + ", ".join(sorted(available)),
                 )
             ]
         )
     suffix = path.suffix.lower()
-    for reader in available.values():
+    for reader_name, reader in available.items():
         if suffix in reader.suffixes:
-            return reader
+            return reader_name, reader
     known = sorted({s for r in available.values() for s in r.suffixes})
     raise FactsError(
         [
@@ -98,20 +106,37 @@ def reader_for(path: Path, *, name: str | None = None) -> FactsReader:
 def read_facts(
     path: str | Path, *, ruleset: Ruleset | None = None, reader: str | None = None
 ) -> Facts:
-    """Read any supported facts file."""
+    """Read any supported facts file. A reader's own bug is reported naming the reader."""
     target = Path(path)
-    chosen = reader_for(target, name=reader)
+    name, chosen = _choose(target, reader)
     try:
-        return chosen.read(target, ruleset=ruleset)
+        facts = chosen.read(target, ruleset=ruleset)
     except FactsError:
         raise
+    except DiagnosticError as exc:
+        raise FactsError(exc.diagnostics) from None
     except Exception as exc:  # a plugin reader's bug, never a traceback
         raise FactsError(
             [
                 Diagnostic.make(
-                    "PR704",
-                    f"facts reader {type(chosen).__name__} raised {type(exc).__name__}: {exc}",
-                    file=str(path),
+                    "PR704", f"facts reader {_label(name)} raised {one_line(exc)}", file=str(path)
                 )
             ]
         ) from None
+    if not isinstance(facts, Facts):
+        raise FactsError(
+            [
+                Diagnostic.make(
+                    "PR707",
+                    f"facts reader {_label(name)} returned {type(facts).__name__}, not Facts",
+                    file=str(path),
+                )
+            ]
+        )
+    return facts
+
+
+def _label(name: str) -> str:
+    info = registry.info("readers", name)
+    where = f" ({info.distribution})" if info is not None and info.distribution else ""
+    return f"{name!r}{where}"

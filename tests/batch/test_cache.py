@@ -130,3 +130,24 @@ def test_a_runtime_plugin_turns_caching_off(cache_dir: Path, copy: Path) -> None
         assert cache.key(copy.read_text(encoding="utf-8"), str(copy)) is None
     finally:
         registry.unregister("functions", "tien_ich")
+
+
+def test_a_ruleset_that_extends_another_is_never_served_stale(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """The child's text does not change when its base does: such files are not cached."""
+    base = tmp_path / "base.yaml"
+    base.write_text(RULESET.read_text(encoding="utf-8"), encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nid: camau-2013/so-con\n", encoding="utf-8")
+    assert pr.load(child).id == "camau-2013/so-con"
+    assert pr.load(child).document.title.startswith("Chỉ số CCHC")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace('title: "Chỉ số', 'title: "Mới — Chỉ số', 1),
+        encoding="utf-8",
+    )
+    assert pr.load(child).document.title.startswith("Mới")
+    assert not list(cache_dir.glob("*.pickle")) or all(
+        "extends" not in p.name for p in cache_dir.glob("*.pickle")
+    )
+    assert cache.key(child.read_text(encoding="utf-8"), str(child)) is None

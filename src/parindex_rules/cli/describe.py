@@ -1,10 +1,12 @@
-"""`parindex describe RULESET [--format text|json]`: what a ruleset holds, and its sources."""
+"""`parindex describe RULESET [--expanded] [--format text|json]`: what a ruleset holds, and its
+sources; `--expanded` prints the ruleset written out in full (its `extends:` merged in)."""
 
 from __future__ import annotations
 
 import argparse
 
-from parindex_rules.cli.common import add_format, add_out, emit, load_ruleset
+from parindex_rules.authoring.inherit import expanded_yaml
+from parindex_rules.cli.common import CommandError, add_format, add_out, emit, load_ruleset
 from parindex_rules.numbers import format_exact
 from parindex_rules.report.json import dumps
 from parindex_rules.report.text import fit, provisional_banner, table
@@ -17,6 +19,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "describe", help="counts, point split and provenance of a ruleset"
     )
     parser.add_argument("ruleset", metavar="RULESET", help="an installed id or a file")
+    parser.add_argument(
+        "--expanded",
+        action="store_true",
+        help="print the ruleset as YAML written out in full, with its `extends:` merged in",
+    )
     add_format(parser, ["text", "json"], "text")
     add_out(parser)
     parser.set_defaults(run=run)
@@ -24,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset)
+    if args.expanded:
+        if args.format != "text":
+            raise CommandError("--expanded prints YAML; it does not take --format json")
+        emit(expanded_yaml(args.ruleset), args.out)
+        return 0
     data = ruleset.describe()
     if args.format == "json":
         emit(dumps(data), args.out)

@@ -1,4 +1,4 @@
-"""`parindex explain RULESET --facts FILE --unit ID [--item ID] [--format text|json]`."""
+"""`parindex explain RULESET --facts FILE --unit ID [--item ID] [--format text|json|html]`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--item", metavar="ID", help="only this node and what is under it")
     parser.add_argument("--stage", choices=list(STAGES), default="final")
     parser.add_argument("--depth", type=int, metavar="N", help="levels shown below the node")
-    add_format(parser, ["text", "json"], "text")
+    add_format(parser, ["text", "json", "html"], "text")
     add_out(parser)
     parser.set_defaults(run=run)
 
@@ -77,6 +77,14 @@ def run(args: argparse.Namespace) -> int:
         }
         emit(dumps(data), args.out)
         return 0
+    if args.format == "html":
+        from parindex_rules.report.html import unit_page
+
+        self_result = None
+        if result.stage != "self":
+            self_result = ruleset.evaluate(unit, stage="self", facts=facts)
+        emit(unit_page(ruleset, result, self_result, item=node_id), args.out)
+        return 1 if any(d.is_error for d in result.diagnostics) else 0
     lines = []
     banner = provisional_banner(ruleset.id, ruleset.provisional)
     if banner:

@@ -91,6 +91,8 @@ class CompiledNode:
     rests_on_provisional: bool = False
     #: The origin shown in reports: the node's own, or "mixed" for a parent of several origins.
     origin_label: str = "assessed"
+    #: Provisional readings inside the leaf's rule (a band, a zero-denominator rule): where, why.
+    readings: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def is_leaf(self) -> bool:
@@ -148,10 +150,18 @@ class CompiledRuleset:
         return [n for n in self.nodes.values() if n.provenance.is_provisional]
 
     @property
+    def provisional_readings(self) -> list[tuple[CompiledNode, Path, str]]:
+        """Readings of silent rule text inside leaves' rules: (leaf, path, why)."""
+        return [(n, path, why) for n in self.nodes.values() for path, why in n.readings]
+
+    @property
     def provisional(self) -> bool:
-        """A ruleset is official only when no node (nor derived value) is provisional."""
-        return bool(self.provisional_nodes) or any(
-            d.provenance.is_provisional for d in self.derived.values()
+        """A ruleset is official only when nothing in it is provisional: no node, no derived
+        value, no reading inside a rule."""
+        return (
+            bool(self.provisional_nodes)
+            or bool(self.provisional_readings)
+            or any(d.provenance.is_provisional for d in self.derived.values())
         )
 
     def leaves(self) -> list[CompiledNode]:

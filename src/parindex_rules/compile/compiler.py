@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import networkx as nx
@@ -28,10 +29,12 @@ from parindex_rules.compile.compiled import (
     Level,
     Provenance,
 )
+from parindex_rules.compile.workflow import declaration_problems
 from parindex_rules.diagnostics import Diagnostic, Path, RulesetError
 from parindex_rules.expr.functions import FunctionSpec
 from parindex_rules.expr.nodes import Formula, Type
 from parindex_rules.expr.parser import MAX_NAME, FormulaError, parse_formula
+from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.yaml import LoadedDocument, SourceMap
 from parindex_rules.methods.base import CompileContext, LeafInfo, get_method
 from parindex_rules.model.ruleset import (
@@ -45,7 +48,7 @@ from parindex_rules.model.ruleset import (
 )
 from parindex_rules.model.validate import validate
 from parindex_rules.numbers import format_exact, total
-from parindex_rules.plugins import registry
+from parindex_rules.plugins import one_line, registry
 
 register_codes(
     Code(
@@ -75,7 +78,11 @@ def content_hash(text: str) -> str:
 
 
 def compile_document(loaded: LoadedDocument) -> CompiledRuleset:
-    """Compile a loaded YAML document. Raises :class:`RulesetError` listing every problem."""
+    """Compile a loaded YAML document. Raises :class:`RulesetError` listing every problem.
+
+    A document that ``extends:`` another is expanded first (paths relative to its file).
+    """
+    loaded = expand_extends(loaded)
     source_map = loaded.source_map
     if not isinstance(loaded.data, dict):
         raise RulesetError(
@@ -84,7 +91,7 @@ def compile_document(loaded: LoadedDocument) -> CompiledRuleset:
     document, problems = validate(RulesetDocument, loaded.data, source_map)
     if document is None:
         raise RulesetError(problems)
-    compiled = _Compiler(document, source_map, loaded.text).run()
+    compiled = _Compiler(document, source_map, loaded.text, loaded.texts).run()
     return compiled
 
 
@@ -101,11 +108,20 @@ def _segment_key(segment: str) -> tuple[int, str]:
 
 
 class _Compiler:
-    def __init__(self, document: RulesetDocument, source_map: SourceMap, text: str) -> None:
+    def __init__(
+        self,
+        document: RulesetDocument,
+        source_map: SourceMap,
+        text: str,
+        texts: dict[str, str] | None = None,
+    ) -> None:
         self.doc = document
         self.sm = source_map
         self.text = text
         self.lines = text.splitlines()
+        # A document merged through `extends:` takes content from other files too.
+        self.texts = dict(texts or {})
+        self.lines_of = {name: other.splitlines() for name, other in self.texts.items()}
         self.diags: list[Diagnostic] = []
         self.nodes: dict[str, CompiledNode] = {}
         self.models: dict[str, NodeBase] = {}
@@ -144,6 +160,7 @@ class _Compiler:
         self._origins()
         self._sums()
         self._declared()
+        self.diags.extend(declaration_problems(self.doc, self.sm, self.nodes))
         graph, derived_order = self._graph()
         errors = [d for d in self.diags if d.is_error]
         if errors:
@@ -165,7 +182,7 @@ class _Compiler:
             leaf_order=leaf_order,
             parent_order=parent_order,
             diagnostics=sorted(self.diags, key=Diagnostic.sort_key),
-            content_hash=content_hash(self.text),
+            content_hash=content_hash(self.text + "".join(self.texts.values())),
         )
 
     # -- hierarchy, ids, provenance
@@ -312,7 +329,7 @@ class _Compiler:
             origin=model.origin or inherited or Origin.ASSESSED,
             provenance=self._provenance(model, path, f"node {node_id}"),
             path=path,
-            file=self.sm.file,
+            file=self.sm.position(path)[0],
             line=line,
             rule=model.rule,
             inputs=dict(model.inputs or {}),
@@ -418,9 +435,9 @@ class _Compiler:
                 )
                 formula = None
             if formula is not None:
-                line, _ = self.sm.locate(path, key=True)
+                file, line, _ = self.sm.position(path, key=True)
                 self.derived[name] = CompiledDerived(
-                    name, formula, spec.label, provenance, self.sm.file, line
+                    name, formula, spec.label, provenance, file, line
                 )
 
     def parse(self, text: str, path: Path, expect: Type = Type.NUMBER) -> Formula | None:
@@ -434,12 +451,12 @@ class _Compiler:
             )
         except FormulaError as exc:
             for problem in exc.problems:
-                line, column = self._formula_position(path, problem.offset)
+                file, line, column = self._formula_position(path, problem.offset)
                 self.diags.append(
                     Diagnostic.make(
                         problem.code,
                         problem.message,
-                        file=self.sm.file,
+                        file=file,
                         line=line,
                         column=column,
                         path=path,
@@ -452,18 +469,19 @@ class _Compiler:
         spec: FunctionSpec | None = registry.get("functions", name)
         return spec
 
-    def _formula_position(self, path: Path, offset: int) -> tuple[int, int]:
+    def _formula_position(self, path: Path, offset: int) -> tuple[str, int, int]:
         """Point inside the formula's text when it sits on one line of the file."""
-        line, column = self.sm.locate(path)
-        if not (1 <= line <= len(self.lines)):
-            return line, column
-        row = self.lines[line - 1]
+        file, line, column = self.sm.position(path)
+        lines = self.lines_of.get(file, self.lines)
+        if not (1 <= line <= len(lines)):
+            return file, line, column
+        row = lines[line - 1]
         start = column - 1
         if start < len(row) and row[start] in "'\"":
             start += 1
         elif start < len(row) and row[start] in "|>":
-            return line + 1, column
-        return line, start + offset + 1
+            return file, line + 1, column
+        return file, line, start + offset + 1
 
     # -- scoring methods
     def _methods(self) -> None:
@@ -521,14 +539,22 @@ class _Compiler:
             try:
                 method = method_cls(config, leaf)
                 method.prepare(_MethodContext(self, leaf, scoring_path))
+                # Asked here, once, so that a plugin raising in them is reported here too.
+                best = method.best()
+                read_names = method.names()
             except Exception as exc:  # a plugin's bug must not become a traceback
+                self.error("PR704", f"scoring method {name!r} raised {one_line(exc)}", scoring_path)
+                continue
+            contract = _contract_problem(read_names, best)
+            if contract is not None:
                 self.error(
-                    "PR704",
-                    f"scoring method {name!r} raised {type(exc).__name__}: {exc}",
-                    scoring_path,
+                    "PR707", f"scoring method {name!r} broke its contract: {contract}", scoring_path
                 )
                 continue
             node.method = method
+            node.readings = [
+                ((*scoring_path, *path), reason) for path, reason in method.provisional_readings()
+            ]
             if node.inputs and method.reads != "inputs":
                 self.error(
                     "PR222",
@@ -537,7 +563,6 @@ class _Compiler:
                     key=True,
                     hint="use `formula` or `bands`, or remove `inputs`",
                 )
-            best = method.best()
             reported = any(d.code == "PR213" for d in self.diags[before:])
             if best is not None and best > node.max and not reported:
                 self.error(
@@ -762,7 +787,7 @@ class _Compiler:
     def _provisional_flags(self, parent_order: list[str]) -> None:
         derived_provisional = {n for n, d in self.derived.items() if d.provenance.is_provisional}
         for node in self.nodes.values():
-            node.rests_on_provisional = node.provenance.is_provisional
+            node.rests_on_provisional = node.provenance.is_provisional or bool(node.readings)
             if node.method is not None and derived_provisional & node.method.names():
                 node.rests_on_provisional = True
         for node_id in parent_order:
@@ -778,6 +803,17 @@ def points_by_origin(nodes: dict[str, CompiledNode]) -> dict[Origin, Decimal]:
         if node.is_leaf:
             out[node.origin] = out.get(node.origin, Decimal(0)) + node.max
     return out
+
+
+def _contract_problem(read_names: Any, best: Any) -> str | None:
+    """What is wrong with what a method's names() and best() returned (a plugin's bug)."""
+    if not isinstance(read_names, set | frozenset) or not all(
+        isinstance(n, str) for n in read_names
+    ):
+        return "names() must return a set of names"
+    if best is not None and (isinstance(best, bool) or not isinstance(best, Decimal | Fraction)):
+        return f"best() must return a Decimal, a Fraction or None, not {type(best).__name__}"
+    return None
 
 
 class _MethodContext(CompileContext):

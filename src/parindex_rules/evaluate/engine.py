@@ -24,13 +24,14 @@ from parindex_rules.evaluate.result import Deduction, NodeResult, UnitResult
 from parindex_rules.expr.nodes import (
     Env,
     EvaluationSignal,
+    FunctionFailed,
     MissingValue,
     ValueTooLarge,
     ZeroDenominator,
 )
 from parindex_rules.loader.facts import Facts
 from parindex_rules.loader.yaml import SourceMap
-from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo
+from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo, outcome_problem
 from parindex_rules.model.facts import ItemFacts, UnitFacts
 from parindex_rules.model.ruleset import InputSpec, Origin
 from parindex_rules.numbers import (
@@ -43,6 +44,7 @@ from parindex_rules.numbers import (
     parse_decimal,
     sub,
 )
+from parindex_rules.plugins import one_line
 
 register_codes(
     Code(
@@ -56,6 +58,13 @@ register_codes(
         "explanation-missing",
         Severity.WARNING,
         "An item has no evidence and no written explanation; it is flagged for the council.",
+    ),
+    Code(
+        "PR521",
+        "fact-not-read",
+        Severity.ERROR,
+        "A fact is given that the item's scoring method never reads (e.g. survey values for an "
+        "item scored from the assessment); it would be ignored silently.",
     ),
 )
 
@@ -139,8 +148,7 @@ class UnitEvaluation:
     def where(self, path: Path, what: str) -> str:
         if not self.facts_map.values and not self.facts_map.keys:
             return what
-        line, column = self.facts_map.locate(path)
-        return f"{what} ({self.facts_map.file}:{line}:{column})"
+        return f"{what} ({self.facts_map.where(path)})"
 
     def problem(
         self,
@@ -240,6 +248,7 @@ class UnitEvaluation:
                     key=True,
                     hint="survey and council items are scored by the appraisal council",
                 )
+            self._check_unread(node, item)
             if not item.applicable:
                 if not (item.reason and item.reason.strip()):
                     self.problem(
@@ -253,6 +262,27 @@ class UnitEvaluation:
                         f"item {item_id} cannot be declared not applicable",
                         self.item_path(item_id, "applicable"),
                     )
+
+    def _check_unread(self, node: CompiledNode, item: ItemFacts) -> None:
+        """Facts the item's method never reads would be ignored silently: refuse them."""
+        reads = node.method.reads if node.method is not None else "assessment"
+        if reads == "survey" and item.appraisal is not None:
+            self.problem(
+                "PR521",
+                f"item {node.id} is scored from its survey values: `appraisal` is never read",
+                self.item_path(node.id, "appraisal"),
+                key=True,
+                hint="give the survey result under `survey: {YEAR: value}`",
+            )
+        if reads != "survey" and item.survey is not None:
+            self.problem(
+                "PR521",
+                f"item {node.id} is not scored from survey values: `survey` is never read",
+                self.item_path(node.id, "survey"),
+                key=True,
+                hint="give the council's score under `appraisal` (survey-based items scored by "
+                "the council take appraisal rounds)",
+            )
 
     # -- inputs (raw figures) for this stage
     def _read_inputs(self) -> None:
@@ -296,13 +326,23 @@ class UnitEvaluation:
                     self.inputs[name] = MissingValue(f"{name} (item {owner} is not applicable)")
                 elif name in refused:
                     self.inputs[name] = _Reported(name)
+                elif name in merged:
+                    self.inputs[name] = merged[name]
+                elif item is not None and self._unappraised_missing(item):
+                    self.inputs[name] = MissingValue(
+                        f"{name} (no appraisal round, and the ruleset's `unappraised` policy "
+                        "is `missing`)"
+                    )
                 else:
-                    self.inputs[name] = merged.get(name) or MissingValue(name)
+                    self.inputs[name] = MissingValue(name)
 
     def _input_layers(
         self, node: CompiledNode, item: ItemFacts | None
     ) -> list[tuple[Any, Path, str]]:
         if item is None:
+            return []
+        if self._unappraised_missing(item):
+            # As for scores given directly: without an appraisal round the item is missing.
             return []
         layers: list[tuple[Any, Path, str]] = []
         if item.self_ is not None and node.origin.self_assessable:
@@ -314,6 +354,14 @@ class UnitEvaluation:
                         (raw, self.item_path(node.id, "appraisal", r), f"appraisal round {r + 1}")
                     )
         return layers
+
+    def _unappraised_missing(self, item: ItemFacts) -> bool:
+        """Past the self stage, an item no round appraised is missing when the ruleset says so."""
+        return (
+            self.stage != "self"
+            and not any(r is not None for r in item.appraisal or [])
+            and self.doc.policies.unappraised.value == "missing"
+        )
 
     def _as_mapping(self, node: CompiledNode, raw: Any, path: Path) -> dict[str, Any] | None:
         if isinstance(raw, dict):
@@ -485,6 +533,7 @@ class UnitEvaluation:
                 reads.append(InputRecord("value given", _show(picked.value), picked.source))
             ctx = _LeafContext(self, node, value, picked.source if picked else "", reads)
             outcome = method.evaluate(ctx)
+            broken = outcome_problem(outcome)
         except FactProblem as problem:
             return self._failed(
                 node, explanation, problem.code, problem.message, picked, problem.hint
@@ -502,12 +551,23 @@ class UnitEvaluation:
             )
         except ValueTooLarge as large:
             return self._failed(node, explanation, "PR906", str(large), picked, None)
+        except FunctionFailed as failed:
+            return self._failed(node, explanation, "PR704", str(failed), picked, None)
         except Exception as exc:  # a plugin's bug: reported with its name, never a traceback
             return self._failed(
                 node,
                 explanation,
                 "PR704",
-                f"scoring method {method.name!r} raised {type(exc).__name__}: {exc}",
+                f"scoring method {method.name!r} raised {one_line(exc)}",
+                picked,
+                None,
+            )
+        if broken is not None:  # a plugin's bug: reported with its name, never a traceback
+            return self._failed(
+                node,
+                explanation,
+                "PR707",
+                f"scoring method {method.name!r} broke its contract: {broken}",
                 picked,
                 None,
             )

@@ -80,7 +80,7 @@ class Explanation:
         tags = []
         if self.method:
             tags.append(self.method)
-        if self.origin not in ("assessed", "mixed"):
+        if self.origin not in ("assessed", "mixed", self.method):
             tags.append(self.origin)
         if self.status != "scored":
             tags.append(self.status.replace("_", " "))

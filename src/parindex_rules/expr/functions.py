@@ -16,8 +16,6 @@ from parindex_rules import numbers as num
 from parindex_rules.expr.nodes import Env, Type, Value, ZeroDenominator
 from parindex_rules.numbers import Number
 
-API_VERSION = 1
-
 
 @dataclass(frozen=True)
 class FunctionSpec:
@@ -30,7 +28,9 @@ class FunctionSpec:
     arg_types: tuple[Type, ...] = (Type.NUMBER,)
     returns: Type = Type.NUMBER
     doc: str = ""
-    api_version: int = API_VERSION
+    #: The plugin API version a third-party function targets (docs/plugins.md); the built-ins
+    #: leave it None: they are the core's own.
+    api_version: int | None = None
     # For a function whose trailing arguments must be literal constants (e.g. round's places).
     literal_args: tuple[int, ...] = field(default_factory=tuple)
 

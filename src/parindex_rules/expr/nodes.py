@@ -55,6 +55,15 @@ class ValueTooLarge(EvaluationSignal):
     """A value grew beyond :data:`limits.MAX_VALUE_DIGITS` digits."""
 
 
+class FunctionFailed(EvaluationSignal):
+    """A formula function raised, or returned what its declared type does not allow.
+
+    Functions may come from plugins: their bugs become a diagnostic naming the function.
+    """
+
+    code = "PR704"
+
+
 class Env:
     """What a formula may read: a name lookup and the declared rounding mode."""
 
@@ -245,12 +254,27 @@ class Call(_Composite):
 
     def evaluate(self, env: Env) -> Value:
         values = [part.evaluate(env) for part in self.parts]
-        result = self.spec.impl(env, self.text, *values)
-        if isinstance(result, bool):
-            return result
-        if isinstance(result, int):
+        try:
+            result = self.spec.impl(env, self.text, *values)
+        except EvaluationSignal:
+            raise
+        except Exception as exc:  # a plugin function's bug, reported with its name
+            text = " ".join(str(exc).split())[:200]
+            raise FunctionFailed(
+                f"function {self.spec.name!r} raised {type(exc).__name__}: {text} in {self.text}"
+            ) from None
+        if self.spec.returns is Type.BOOL:
+            if isinstance(result, bool):
+                return result
+        elif isinstance(result, int) and not isinstance(result, bool):
             return Decimal(result)
-        return _guard(num.normalize(result))
+        elif isinstance(result, Fraction) or (isinstance(result, Decimal) and result.is_finite()):
+            return _guard(num.normalize(result))
+        raise FunctionFailed(
+            f"function {self.spec.name!r} returned {type(result).__name__} {result!r} in "
+            f"{self.text}; it must return a {self.spec.returns.value} "
+            "(numbers as Decimal or Fraction, exact)"
+        )
 
     def functions(self) -> set[str]:
         return {self.spec.name} | super().functions()

@@ -22,6 +22,7 @@ import hashlib
 import io
 import os
 import pickle
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,10 +92,16 @@ def _code() -> str:
     return _CODE
 
 
+#: A ruleset that extends another depends on that file too: such texts are not cached.
+_EXTENDS = re.compile(r"\bextends[\"']?\s*:")
+
+
 def key(text: str, name: str) -> str | None:
     """The entry's name for this text, or None when it must not be cached."""
     from parindex_rules import __version__
 
+    if _EXTENDS.search(text):
+        return None
     plugins = _plugins()
     if plugins is None:
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from parindex_rules.diagnostics import Diagnostic, RulesetError
 from parindex_rules.model.common import RULESET_ID
-from parindex_rules.plugins import registry
+from parindex_rules.plugins import CORE_DISTRIBUTION, registry
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,13 @@ BUILTIN_PACK = RulesetPack(name="parindex-rules", package="parindex_rules.rulese
 def _validate_pack(name: str, obj: object) -> str | None:
     if not isinstance(obj, RulesetPack):
         return f"{obj!r} is not a RulesetPack"
+    try:
+        root = obj.root()
+        found = root.is_dir()
+    except Exception as exc:  # e.g. the package named does not exist
+        return f"its package {obj.package!r} cannot be opened ({type(exc).__name__}: {exc})"
+    if not found:
+        return f"its folder {obj.folder or '.'!r} is missing from package {obj.package!r}"
     return None
 
 
@@ -65,16 +72,47 @@ registry.set_validator("rulesets", _validate_pack)
 
 
 def packs() -> list[RulesetPack]:
-    found = [registry.get("rulesets", n) for n in registry.names("rulesets")]
-    return [pack for pack in found if isinstance(pack, RulesetPack)]
+    """Installed packs: the core's own first, then the others by name."""
+    infos = [registry.info("rulesets", n) for n in registry.names("rulesets")]
+    ordered = sorted(
+        (i for i in infos if i is not None),
+        key=lambda i: (i.distribution != CORE_DISTRIBUTION, i.name),
+    )
+    return [i.obj for i in ordered]
+
+
+def index() -> tuple[dict[str, RulesetPack], list[Diagnostic]]:
+    """Every installed ruleset id and its pack; an id shipped twice is a warning (PR705)."""
+    out: dict[str, RulesetPack] = {}
+    problems: list[Diagnostic] = []
+    for pack in packs():
+        try:
+            ids = pack.ids()
+        except Exception as exc:  # a pack whose folder became unreadable
+            problems.append(
+                Diagnostic.make(
+                    "PR704",
+                    f"ruleset pack {pack.name!r} cannot be listed: {type(exc).__name__}: {exc}",
+                    file=f"<pack {pack.name}>",
+                )
+            )
+            continue
+        for ruleset_id in ids:
+            first = out.setdefault(ruleset_id, pack)
+            if first is not pack:
+                problems.append(
+                    Diagnostic.make(
+                        "PR705",
+                        f"ruleset {ruleset_id} is shipped by both {first.name!r} and "
+                        f"{pack.name!r}; {first.name!r}'s is used",
+                        file=f"<pack {pack.name}>",
+                    )
+                )
+    return out, problems
 
 
 def known_ids() -> dict[str, RulesetPack]:
-    out: dict[str, RulesetPack] = {}
-    for pack in packs():
-        for ruleset_id in pack.ids():
-            out.setdefault(ruleset_id, pack)
-    return out
+    return index()[0]
 
 
 def looks_like_path(ref: str) -> bool:

@@ -46,20 +46,34 @@ class SourceMap:
     file: str
     values: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+    #: For a document merged from several files (``extends:``): the file a path comes from,
+    #: when it is not `file`.
+    files: dict[NodePath, str] = field(default_factory=dict)
 
     def locate(self, path: NodePath, *, key: bool = False) -> tuple[int, int]:
         """Position of the node at `path` (its key when `key`), else of its nearest ancestor."""
+        _, line, column = self.position(path, key=key)
+        return line, column
+
+    def position(self, path: NodePath, *, key: bool = False) -> tuple[str, int, int]:
+        """File, line and column of the node at `path`, else of its nearest ancestor."""
         probe = tuple(path)
         while True:
-            if key and probe in self.keys:
-                return self.keys[probe]
-            if probe in self.values:
-                return self.values[probe]
-            if probe in self.keys:
-                return self.keys[probe]
+            for table in (self.keys, self.values, self.keys) if key else (self.values, self.keys):
+                if probe in table:
+                    line, column = table[probe]
+                    return self.files.get(probe, self.file), line, column
             if not probe:
-                return (1, 1)
+                return self.file, 1, 1
             probe = probe[:-1]
+
+    def where(self, path: NodePath) -> str:
+        """``FILE:LINE:COL`` of the node at `path`, for explanations ("← self-assessment (...)").
+
+        Readers of other layouts (a spreadsheet's sheet and cell) override it.
+        """
+        file, line, column = self.position(path)
+        return f"{file}:{line}:{column}"
 
     def diagnostic(
         self,
@@ -71,9 +85,9 @@ class SourceMap:
         hint: str | None = None,
         **extra: Any,
     ) -> Diagnostic:
-        line, column = self.locate(path, key=key)
+        file, line, column = self.position(path, key=key)
         return Diagnostic.make(
-            code, message, file=self.file, line=line, column=column, path=path, hint=hint, **extra
+            code, message, file=file, line=line, column=column, path=path, hint=hint, **extra
         )
 
     def sub(self, prefix: NodePath) -> SourceMap:
@@ -82,6 +96,7 @@ class SourceMap:
         view = SourceMap(self.file)
         view.values = {p[n:]: v for p, v in self.values.items() if p[:n] == prefix}
         view.keys = {p[n:]: v for p, v in self.keys.items() if p[:n] == prefix}
+        view.files = {p[n:]: v for p, v in self.files.items() if p[:n] == prefix}
         return view
 
 
@@ -92,6 +107,8 @@ class LoadedDocument:
     data: Any
     source_map: SourceMap
     text: str
+    #: The text of every other file a merged document (``extends:``) takes content from.
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def file(self) -> str:

@@ -46,6 +46,11 @@ KIND_DOMAINS = {
 class Band(Bounds):
     points: Dec
     label: str | None = Field(None, description="The band as the decision words it, verbatim.")
+    provisional: str | None = Field(
+        None,
+        description="This band is a reading of silent text (e.g. 'more than 4' where the rule "
+        "names only 4): why. Shown in the explanation whenever the band is matched.",
+    )
 
 
 class BandsConfig(MethodConfig):
@@ -193,6 +198,8 @@ class BandsMethod(ScoringMethod):
                     f"{points_text(band.points)}"
                 )
                 outcome = Outcome(score=band.points, matched=label, steps=steps)
+                if band.provisional:
+                    outcome.notes.append(f"provisional reading: {band.provisional}")
                 if band.points == 0:
                     outcome.zero_reason = (
                         f"{format_exact(value)}{self.unit} falls in the band "

@@ -12,20 +12,22 @@ its facts come from the survey or from the assessment) is declared here as class
 
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from parindex_rules.diagnostics import Path
 from parindex_rules.expr.nodes import Env, Formula, Type
 from parindex_rules.model.common import Strict
 from parindex_rules.model.ruleset import InputSpec, Origin
 from parindex_rules.numbers import Number, RoundingMode
-from parindex_rules.plugins import API_VERSION, registry
+from parindex_rules.plugins import API_VERSION, one_line, registry
 
 if TYPE_CHECKING:
     from parindex_rules.batch.contract import BatchContext, BatchOutcome
@@ -124,6 +126,37 @@ class Outcome:
     inputs: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def outcome_problem(outcome: Any) -> str | None:
+    """What breaks the contract in a value :meth:`ScoringMethod.evaluate` returned, or None.
+
+    Scores must be exact (Decimal or Fraction): a float would bring its noise into every sum
+    and ranking. The engine reports a problem as PR707 naming the method.
+    """
+    if not isinstance(outcome, Outcome):
+        return f"evaluate() returned {type(outcome).__name__}, not an Outcome"
+    score = outcome.score
+    if isinstance(score, bool) or not isinstance(score, (Decimal, Fraction)):
+        return (
+            f"the score is a {type(score).__name__} ({score!r}); scores must be exact "
+            "(Decimal or Fraction)"
+        )
+    if isinstance(score, Decimal) and not score.is_finite():
+        return f"the score is {score}"
+    for name in ("steps", "notes", "caps"):
+        value = getattr(outcome, name)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"Outcome.{name} must be a list of texts"
+    for name in ("matched", "zero_reason", "not_applicable"):
+        if not isinstance(getattr(outcome, name), str | None):
+            return f"Outcome.{name} must be a text or None"
+    if not isinstance(outcome.inputs, list) or not all(
+        isinstance(i, tuple) and len(i) == 3 and all(isinstance(p, str) for p in i)
+        for i in outcome.inputs
+    ):
+        return "Outcome.inputs must be a list of (name, value, where from) texts"
+    return None
+
+
 class ScoringMethod(ABC):
     """Base class of scoring methods. Subclass it, set ``Config``, implement :meth:`evaluate`."""
 
@@ -184,14 +217,57 @@ class ScoringMethod(ABC):
         """A short text of the rule as configured (for docs and explanations)."""
         return self.summary
 
+    def provisional_readings(self) -> list[tuple[Path, str]]:
+        """Parts of the rule that are readings of silent text, with why: every `provisional`
+        set anywhere in the settings (a band, a zero-denominator rule, a plugin's own parts).
+
+        They make the leaf's result provisional, like a provisional node.
+        """
+        found: list[tuple[Path, str]] = []
+
+        def walk(value: object, path: Path) -> None:
+            if isinstance(value, BaseModel):
+                reason = getattr(value, "provisional", None)
+                if isinstance(reason, str) and reason.strip() and path:
+                    found.append((path, reason))
+                for name, info in type(value).model_fields.items():
+                    walk(getattr(value, name), (*path, info.alias or name))
+            elif isinstance(value, list | tuple):
+                for i, item in enumerate(value):
+                    walk(item, (*path, i))
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, (*path, str(key)))
+
+        walk(self.config, ())
+        return found
+
 
 def _validate_method(name: str, obj: Any) -> str | None:
+    """The checks a scoring method must pass before any ruleset can name it."""
     if not (isinstance(obj, type) and issubclass(obj, ScoringMethod)):
         return f"{obj!r} is not a ScoringMethod subclass"
+    if inspect.isabstract(obj):
+        missing = ", ".join(sorted(getattr(obj, "__abstractmethods__", ())))
+        return f"{obj.__name__} does not implement {missing}"
     config = getattr(obj, "Config", None)
     if not (isinstance(config, type) and issubclass(config, MethodConfig)):
         return f"{obj.__name__}.Config is not a MethodConfig subclass"
-    if obj.default_origin not in obj.allowed_origins:
+    if config.model_config.get("extra") != "forbid":
+        return (
+            f"{obj.__name__}.Config must forbid unknown keys (extra='forbid'), or a misspelt "
+            "setting would be ignored silently"
+        )
+    try:
+        config.model_json_schema(by_alias=True)
+    except Exception as exc:  # e.g. a field type pydantic cannot describe
+        return f"{obj.__name__}.Config has no JSON Schema ({one_line(exc, 200)})"
+    if obj.reads not in ("assessment", "inputs", "survey"):
+        return f"{obj.__name__}.reads must be 'assessment', 'inputs' or 'survey'"
+    origins = obj.allowed_origins
+    if not origins or not all(isinstance(o, Origin) for o in origins):
+        return f"{obj.__name__}.allowed_origins must be a non-empty set of Origin values"
+    if obj.default_origin not in origins:
         return f"{obj.__name__}.default_origin is not one of its allowed_origins"
     return None
 

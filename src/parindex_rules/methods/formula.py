@@ -78,10 +78,13 @@ class FormulaMethod(ScoringMethod):
                     "decision says",
                 ) from None
             step = f"denominator is 0 in {exc.text}: {rule.reason}"
+            notes = [f"provisional reading: {rule.provisional}"] if rule.provisional else []
             if rule.score == "not_applicable":
-                return Outcome(score=Decimal(0), steps=[step], not_applicable=rule.reason)
+                return Outcome(
+                    score=Decimal(0), steps=[step], notes=notes, not_applicable=rule.reason
+                )
             score = self.leaf.max if rule.score == "full" else Decimal(0)
-            outcome = Outcome(score=score, steps=[f"{step} → {points_text(score)}"])
+            outcome = Outcome(score=score, steps=[f"{step} → {points_text(score)}"], notes=notes)
             if score == 0:
                 outcome.zero_reason = f"denominator is 0 and the rule gives 0 ({rule.reason})"
             return outcome

@@ -327,9 +327,28 @@ class ProvenanceNotes(Strict):
     )
 
 
+class Extends(Strict):
+    """``extends:`` — this ruleset is another one with changes (docs/authoring.md).
+
+    The base's content is taken as it is; this file's nodes are merged into it by id (the keys
+    given replace the base's), new ids are added in the decision's order, and `remove` drops
+    nodes with everything under them.
+    """
+
+    ruleset: str = Field(description="The base: an installed id, or a path relative to this file.")
+    remove: list[NodeId] = Field(
+        default_factory=list, description="Ids of base nodes to drop, with their descendants."
+    )
+
+
 class RulesetDocument(Provenanced):
     """A whole ruleset file."""
 
+    extends: Extends | str | None = Field(
+        None,
+        description="Base this ruleset on another (an installed id or a relative path); "
+        "expanded when loading.",
+    )
     id: str = Field(description="<province>-<year>/<set>, e.g. vinhlong-2023/so.")
     title: str
     province: str

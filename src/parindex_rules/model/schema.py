@@ -34,7 +34,13 @@ def ruleset_schema() -> dict[str, Any]:
         if method is None:
             continue
         sub = method.Config.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
-        for key, value in sub.pop("$defs", {}).items():
+        sub_defs: dict[str, Any] = sub.pop("$defs", {})
+        # A plugin's nested model may share a name with another, different one: keep both.
+        renames = {k: f"{name}.{k}" for k, v in sub_defs.items() if k in defs and defs[k] != v}
+        if renames:
+            sub = _rename_refs(sub, renames)
+            sub_defs = {renames.get(k, k): _rename_refs(v, renames) for k, v in sub_defs.items()}
+        for key, value in sub_defs.items():
             defs.setdefault(key, value)
         sub["properties"]["method"] = {"const": name, "description": method.summary}
         sub["title"] = f"scoring: {name}"
@@ -47,6 +53,20 @@ def ruleset_schema() -> dict[str, Any]:
         }
     schema["$schema"] = SCHEMA_DIALECT
     schema["title"] = "parindex-rules ruleset"
+    return schema
+
+
+def _rename_refs(schema: Any, renames: dict[str, str]) -> Any:
+    """A copy of `schema` whose ``$ref``s to renamed definitions follow the new names."""
+    if isinstance(schema, dict):
+        out = {k: _rename_refs(v, renames) for k, v in schema.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            target = ref[len("#/$defs/") :]
+            out["$ref"] = "#/$defs/" + renames.get(target, target)
+        return out
+    if isinstance(schema, list):
+        return [_rename_refs(v, renames) for v in schema]
     return schema
 
 

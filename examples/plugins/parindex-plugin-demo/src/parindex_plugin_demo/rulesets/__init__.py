@@ -1,0 +1,1 @@
+"""Rulesets shipped by the demo plugin (a data package: ``<province>-<year>/<set>.yaml``)."""

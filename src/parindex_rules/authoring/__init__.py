@@ -1,0 +1,1 @@
+"""Tools for ruleset authors: compare rulesets, format them, render them as documents."""

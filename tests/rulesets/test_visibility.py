@@ -1,0 +1,147 @@
+"""Provisional content is impossible to miss: JSON flags (top level and per node), the first
+line of every text output, and `validate` (one warning; with --strict one error per node)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import parindex_rules as pr
+
+from ..conftest import EXAMPLES
+from ._support import PROVINCE_IDS, cli_json, cli_text, ruleset, uniform_points, unit_facts
+
+CAMAU = str(EXAMPLES / "camau-2013" / "ruleset.yaml")
+CAMAU_FACTS = str(EXAMPLES / "camau-2013" / "facts.yaml")
+SECOND = str(EXAMPLES / "chuyendoiso-huyen" / "ruleset.yaml")
+SECOND_FACTS = str(EXAMPLES / "chuyendoiso-huyen" / "facts.yaml")
+BANNER = "PROVISIONAL"
+
+REFS = [*PROVINCE_IDS, SECOND]
+
+
+def small_facts(ref: str, folder: Path) -> str:
+    """One unit with full marks (written from the ruleset) — the example cohorts are large, and
+    what is checked here is the output's form, not the cohort."""
+    if ref == SECOND:
+        return SECOND_FACTS
+    rs = ruleset(ref)
+    data = {
+        "ruleset": ref,
+        "year": rs.document.year,
+        "units": [unit_facts(rs, uniform_points(rs, Decimal(1)), unit="don-vi-thu")],
+    }
+    path = folder / "facts.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("ref", REFS)
+def test_json_flags_at_the_top_and_on_each_provisional_node(
+    ref: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = small_facts(ref, tmp_path)
+    rs = pr.load(ref)
+    described = cli_json(capsys, "describe", ref, "--format", "json")
+    assert described["provisional"] is True
+    assert described["provenance"]["provisional_nodes"] == len(rs.compiled.provisional_nodes)
+    scored = cli_json(capsys, "score", ref, "--facts", facts, "--format", "json")
+    assert scored["provisional"] is True
+    unit = scored["units"][0]
+    assert unit["provisional"] is True
+    assert len(unit["nodes"]) == len(rs.nodes) - 1
+    for node_id, node in unit["nodes"].items():
+        assert node["provisional"] is rs.node(node_id).rests_on_provisional
+        if rs.node(node_id).provenance.is_provisional:
+            assert node["provisional"] is True, node_id
+    explained = cli_json(
+        capsys, "explain", ref, "--facts", facts, "--unit", unit["unit"], "--format", "json"
+    )
+    assert explained["provisional"] is True
+    assert explained["explanation"]["provisional"] is True
+    assert all(child["provisional"] for child in explained["explanation"]["children"])
+
+
+@pytest.mark.parametrize("ref", REFS)
+def test_text_outputs_say_so_on_their_first_line(
+    ref: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = small_facts(ref, tmp_path)
+    unit = pr.load_facts(facts).units[0].unit
+    outputs = [
+        cli_text(capsys, "describe", ref),
+        cli_text(capsys, "score", ref, "--facts", facts),
+        cli_text(capsys, "explain", ref, "--facts", facts, "--unit", unit),
+    ]
+    for code, out, _err in outputs:
+        assert code == 0
+        assert out.splitlines()[0].startswith(BANNER), out.splitlines()[0]
+
+
+def test_an_official_ruleset_has_no_banner(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["describe", CAMAU],
+        ["score", CAMAU, "--facts", CAMAU_FACTS, "--summary"],
+        ["explain", CAMAU, "--facts", CAMAU_FACTS, "--unit", "don-vi-a"],
+    ):
+        code, out, _err = cli_text(capsys, *argv)
+        assert code == 0 and BANNER not in out
+
+
+@pytest.mark.parametrize("ref", REFS)
+def test_strict_validation_fails_node_by_node(ref: str, capsys: pytest.CaptureFixture[str]) -> None:
+    rs = pr.load(ref)
+    provisional = rs.compiled.provisional_nodes
+    readings = rs.compiled.provisional_readings
+    code, _out, err = cli_text(capsys, "validate", "--strict", ref)
+    assert code == 1
+    every = err.splitlines()
+    assert len(every) == len(provisional) + len(readings)
+    assert all(" PR230 " in line and "[warning]" not in line for line in every)
+    # Readings of silent rule text, one line each, at the reading itself.
+    assert sum(" a provisional reading of the rule: " in line for line in every) == len(readings)
+    lines = [line for line in every if " PR230 node " in line]
+    # One line per node, each at that node's own place in the file.
+    assert {line.split(": PR230")[0].rsplit(":", 1)[0] for line in lines} == {
+        f"{rs.file}:{n.line}" for n in provisional
+    }
+    assert sorted(line.split("node ")[1].split(" is provisional")[0] for line in lines) == sorted(
+        n.id or "total" for n in provisional
+    )
+
+
+@pytest.mark.parametrize("ref", REFS)
+def test_plain_validation_warns_once(ref: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = cli_text(capsys, "validate", ref)
+    assert code == 0
+    (line,) = err.splitlines()
+    assert " PR230 [warning] " in line and "is provisional" in line
+
+
+def test_strict_validation_passes_on_the_camau_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli_text(capsys, "validate", "--strict", CAMAU)
+    assert (code, out, err) == (0, "", "")
+
+
+def test_provisional_counts_by_ruleset() -> None:
+    """Every node except a sourced root is provisional (the annexes are not available)."""
+    expected = {
+        "vinhlong-2023/so": (1, 141),
+        "vinhlong-2023/huyen": (1, 154),
+        "vinhlong-2023/xa": (1, 122),
+        "hanoi-2023/so": (0, 31),
+        "hanoi-2023/quan-huyen": (0, 31),
+        "quangtri-2019/so": (0, 50),
+        "quangtri-2019/huyen": (0, 50),
+        "quangtri-2019/xa": (0, 50),
+    }
+    for ruleset_id, (sourced, provisional) in expected.items():
+        provenance = ruleset(ruleset_id).describe()["provenance"]
+        assert (provenance["sourced_nodes"], provenance["provisional_nodes"]) == (
+            sourced,
+            provisional,
+        ), ruleset_id
+        assert provenance["provisional_points"] == "100"
