@@ -210,3 +210,23 @@ def test_cli_reports_a_bad_spec_as_usage(
     code = main(["sensitivity", str(ruleset_file), "--facts", str(facts_file), "--vary", "x"])
     assert code == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_replicate_ranks_agree_with_the_rank_module(ruleset: pr.Ruleset) -> None:
+    """Every replicate's ranks form a standard competition ranking (1, 2, 2, 4): ranking the
+    units by them with parindex_rules.rank (exact ties) gives them back unchanged; the nominal
+    ranks come from parindex_rules.rank itself."""
+    from parindex_rules.rank.ranking import RankEntry, Ranking
+    from parindex_rules.rank.ties import ExactTies
+
+    facts = dict(FACTS)
+    facts["units"] = [*FACTS["units"], _unit("A2", "88", "kip_thoi"), _unit("D", "91", "cham")]
+    result = analyse(
+        ruleset, facts_from_data(facts), ["threshold:1.1=±3", "weight:1.2=±50%"], replicates=64
+    )
+    units = [u.unit for u in result.units]
+    for r in range(64):
+        ranks = {u.unit: int(u.ranks[r]) for u in result.units}
+        entries = [RankEntry(u, u, None, -ranks[u]) for u in units]
+        table = Ranking(ExactTies(), within="all").rank(entries).ranks()
+        assert table == ranks

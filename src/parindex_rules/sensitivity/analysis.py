@@ -372,10 +372,7 @@ def analyse(
     groups: dict[str | None, list[int]] = {}
     for u in ranked_units:
         groups.setdefault(results[u].group if within == "group" else None, []).append(u)
-    nominal_rank = {}
-    for members in groups.values():
-        for u in members:
-            nominal_rank[u] = 1 + sum(nominal_index[w] > nominal_index[u] for w in members)
+    nominal_rank = _nominal_ranks(results, ranked_units, nominal_index, within)
     ranks = np.zeros((replicates, n_units), np.int64)
     for members in groups.values():
         _rank_group(index, index_error, members, ranks, exact_index)
@@ -432,6 +429,22 @@ def analyse(
         mean_rank_shift=float(mean_shift.mean()),
         not_ranked=not_ranked,
     )
+
+
+def _nominal_ranks(
+    results: list[Any], ranked_units: list[int], index: list[Fraction], within: Any
+) -> dict[int, int]:
+    """Ranks with nothing varied, by :mod:`parindex_rules.rank` (exact ties): the replicates
+    below are ranked the same way, vectorised (one Ranking per replicate would be too slow)."""
+    from parindex_rules.rank.ranking import RankEntry, Ranking
+    from parindex_rules.rank.ties import ExactTies
+
+    entries = [
+        RankEntry(results[u].unit, results[u].name, results[u].group, index[u])
+        for u in ranked_units
+    ]
+    ranks = Ranking(ExactTies(), within=within).rank(entries).ranks()
+    return {u: int(ranks[results[u].unit] or 0) for u in ranked_units}
 
 
 def _adjusted(compiled: Any) -> dict[str, bool]:
