@@ -207,9 +207,9 @@ def _floats_exactly(values: npt.NDArray[np.float64], present: Bools) -> tuple[Ra
     num = candidate.astype(np.int64) * found
     others = np.flatnonzero(usable & ~found)
     if not len(others):
-        digits = 6
-        while digits and not (num % 10 ** (7 - digits)).any():
-            digits -= 1
+        digits = 0  # the fewest decimals every row fits in (2 for percentages like 87.25)
+        while digits < 6 and (num % 10 ** (6 - digits)).any():
+            digits += 1
         if digits < 6:
             num //= 10 ** (6 - digits)
         return Rationals(num, filled(10**digits, n), signal), bad  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ value (the leaf's ``missing`` policy applies); ``not_applicable`` rows are not a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,7 +24,15 @@ import numpy as np
 import numpy.typing as npt
 
 from parindex_rules.batch.columns import RawColumn
-from parindex_rules.batch.exact import INEXACT, MISSING, Rationals, Truths, constant_of, fits
+from parindex_rules.batch.exact import (
+    INEXACT,
+    MISSING,
+    Rationals,
+    Truths,
+    constant_of,
+    filled,
+    fits,
+)
 from parindex_rules.batch.formulas import BatchEnv, evaluate
 from parindex_rules.expr.nodes import Formula
 from parindex_rules.intervals import Interval
@@ -118,6 +127,14 @@ class BatchContext:
             num[i], den[i] = exact.numerator, exact.denominator
         signal[k] = MISSING
         index = np.where(codes < 0, k, codes)
+        common = math.lcm(*(int(d) for d in den)) if k else 1
+        if common < 2**31 and int(np.abs(num).max(initial=0)) * common < 2**62:
+            # One denominator for the column: later steps take their fast paths.
+            num = num * (common // den)
+            return BatchOutcome(
+                Rationals(num[index], filled(common, self.n), signal[index]),  # type: ignore[arg-type]
+                problem=problem[index],
+            )
         return BatchOutcome(
             Rationals(num[index], den[index], signal[index]), problem=problem[index]
         )

@@ -41,6 +41,7 @@ from parindex_rules.batch.exact import (
     ZERO_DENOMINATOR,
     Rationals,
     Truths,
+    constant_of,
     filled,
     fits,
     overflows,
@@ -387,10 +388,15 @@ class _Run:
         outcome = self.score_leaf(node, method)
         score = outcome.score
         signal = score.signal
-        ok = signal == OK
-        missing = signal == MISSING
-        problem = ~(ok | missing)
-        if outcome.problem is not None:
+        if constant_of(signal) == OK or not signal.any():  # the common case: nothing raised
+            ok = np.ones(n, np.bool_)
+            missing = np.zeros(n, np.bool_)
+            problem = np.zeros(n, np.bool_)
+        else:
+            ok = signal == OK
+            missing = signal == MISSING
+            problem = ~(ok | missing)
+        if outcome.problem is not None and outcome.problem.any():
             problem |= outcome.problem
         excluded = na if na.any() else None  # not applicable: the method's result is not used
         if outcome.not_applicable is not None and outcome.not_applicable.any():

@@ -126,9 +126,13 @@ class SurveyMethod(ScoringMethod):
 
         limit = self.config.scale if self.config.scale is not None else self.leaf.max
         current, problem = batch.numbers()
-        previous, problem_previous = batch.numbers(batch.previous)
-        problem = problem | problem_previous
-        for values in (current, previous):
+        years = [current]
+        previous = None
+        if batch.previous is not None:
+            previous, problem_previous = batch.numbers(batch.previous)
+            problem = problem | problem_previous
+            years.append(previous)
+        for values in years:
             ok = values.signal == OK
             problem |= values.signal == INEXACT
             low, _ = values.compare(batch.constant(0))
@@ -136,7 +140,7 @@ class SurveyMethod(ScoringMethod):
             problem |= ok & ((low < 0) | (high > 0))  # PR505, whichever year it is
         value = current
         fallback = self.config.fallback or batch.survey_fallback
-        if fallback == "previous_year":
+        if fallback == "previous_year" and previous is not None:
             value = previous.where((current.signal == MISSING) & (previous.signal == OK), current)
         if self.config.scale is not None:
             value = value.divide(batch.constant(self.config.scale)) * batch.constant(self.leaf.max)
