@@ -212,7 +212,7 @@ def _floats_exactly(values: npt.NDArray[np.float64], present: Bools) -> tuple[Ra
             digits += 1
         if digits < 6:
             num //= 10 ** (6 - digits)
-        return Rationals(num, filled(10**digits, n), signal), bad  # type: ignore[arg-type]
+        return Rationals(num, filled(10**digits, n), signal), bad
     den = np.full(n, 10**6, np.int64)
     for row in others.tolist():
         exact = exact_number(float(values[row]))
@@ -368,10 +368,10 @@ class Table:
         self.n = n
         self.columns = dict(columns)
         self.units = units
-        self.names = names if names is not None else [None] * n
-        self.groups = groups if groups is not None else [None] * n
-        self.ranked = ranked if ranked is not None else [True] * n
-        self.reasons = reasons if reasons is not None else [None] * n
+        self.names: list[str | None] = names if names is not None else [None] * n
+        self.groups: list[str | None] = groups if groups is not None else [None] * n
+        self.ranked: list[bool] = ranked if ranked is not None else [True] * n
+        self.reasons: list[str | None] = reasons if reasons is not None else [None] * n
         #: Rows the facts themselves send to the exact path (facts that do not fit columns).
         self.delegate = delegate if delegate is not None else np.zeros(n, np.bool_)
         #: Builds one row's UnitFacts for the exact path (set by the table's maker).

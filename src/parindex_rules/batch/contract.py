@@ -132,7 +132,7 @@ class BatchContext:
             # One denominator for the column: later steps take their fast paths.
             num = num * (common // den)
             return BatchOutcome(
-                Rationals(num[index], filled(common, self.n), signal[index]),  # type: ignore[arg-type]
+                Rationals(num[index], filled(common, self.n), signal[index]),
                 problem=problem[index],
             )
         return BatchOutcome(

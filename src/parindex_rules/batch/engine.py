@@ -23,7 +23,6 @@ So every number equals what :meth:`Ruleset.evaluate` gives, after the declared r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -51,7 +50,7 @@ from parindex_rules.batch.exact import (
 )
 from parindex_rules.batch.formulas import BatchEnv, evaluate
 from parindex_rules.batch.result import BatchResult
-from parindex_rules.compile.compiled import ROOT_ID, CompiledNode, CompiledRuleset
+from parindex_rules.compile.compiled import CompiledNode, CompiledRuleset
 from parindex_rules.diagnostics import Diagnostic, FactsError
 from parindex_rules.evaluate.engine import Stage, UnitEvaluation, stage_includes
 from parindex_rules.evaluate.result import STATUSES, UnitResult
@@ -381,7 +380,7 @@ class _Run:
             self.columns[node.id] = _Column(
                 np.full(n, NOT_IN_STAGE, np.uint8),
                 filled(0, n),
-                filled(0, n),  # type: ignore[arg-type]
+                filled(0, n),
             )
             return
         na = self.item_not_applicable(node)
@@ -437,7 +436,7 @@ class _Run:
         if node.missing != "zero" and missing.any():
             status += missing * np.uint8(MISSING_STATUS)
             self.row_error |= missing
-        max_column: Ints = filled(node_max, n)  # type: ignore[assignment]
+        max_column: Ints = filled(node_max, n)
         if excluded is not None and self.doc.policies.not_applicable.value == "applicable_maximum":
             max_column = node_max * ~excluded
         column = _Column(status, value * keep, max_column)
@@ -445,7 +444,7 @@ class _Run:
             column.rest = Rationals(
                 score.num * rest,
                 select(rest, score.den, 1),
-                filled(OK, n, np.int8),  # type: ignore[arg-type]
+                filled(OK, n, np.int8),
             )
         self.columns[node.id] = column
 
@@ -513,15 +512,15 @@ class _Run:
                     rest = -child_rest if penalty else child_rest
                 else:
                     rest = rest - child_rest if penalty else rest + child_rest
-        max_column: Ints = filled(constant_max, n)  # type: ignore[assignment]
+        max_column: Ints = filled(constant_max, n)
         for part in max_parts:
             max_column = max_column + part
         broken = (seen & _BROKEN) != 0
         status = (broken * np.uint8(INCOMPLETE)).astype(np.uint8)
         nothing = seen == (1 << NOT_IN_STAGE)
         if nothing.any():
-            status = select(nothing, np.uint8(NOT_IN_STAGE), status).astype(np.uint8)  # type: ignore[arg-type]
-        out = _Column(status, value if value is not None else filled(0, n), max_column)  # type: ignore[arg-type]
+            status = select(nothing, np.uint8(NOT_IN_STAGE), status).astype(np.uint8)
+        out = _Column(status, value if value is not None else filled(0, n), max_column)
         out.rest = rest
         if rest is not None:
             unsure = rest.signal != OK
@@ -567,7 +566,7 @@ class _Run:
         high = sure & (above > 0)
         clamped = low | high
         if clamped.any():
-            out.value = select(high, out.max, out.value * ~low)  # type: ignore[assignment]
+            out.value = select(high, out.max, out.value * ~low)
             out.rest = out.rest.where(~clamped, zero)
         if out.approx is not None:
             out.approx = np.clip(out.approx, 0.0, out.max / self.engine.unit)
@@ -612,7 +611,7 @@ class _Run:
                 )
             else:
                 safe_max = select(has_max, maxima, 1)
-                indices = round_division(column.value * hundred, safe_max, mode)  # type: ignore[arg-type]
+                indices = round_division(column.value * hundred, safe_max, mode)
             if column.rest is not None:
                 self._round_rest(column, has_score & has_max, has_score, scores, indices)
             result.score[i, start:stop] = scores * has_score
@@ -639,7 +638,7 @@ class _Run:
         num, den, signal = rest.num[rows], rest.den[rows], rest.signal[rows]
         maximum = np.broadcast_to(column.max, (self.n,))[rows]
         # The whole score as one fraction: (value × den + num × 10**scale) / (10**scale × den).
-        risky = overflows(value, den) | overflows(num, filled(engine.unit, len(rows)))  # type: ignore[arg-type]
+        risky = overflows(value, den) | overflows(num, filled(engine.unit, len(rows)))
         with np.errstate(over="ignore"):
             whole = value * den + num * engine.unit
         risky |= np.abs(whole) >= 2**62
@@ -849,6 +848,4 @@ def _loop(method: ScoringMethod, ctx: BatchContext, parameters: dict[str, Decima
     return BatchOutcome(Rationals(num, den, signal), not_applicable, problem)
 
 
-Scorer = Callable[[Any], Number]
 __all__ = ["BatchEngine", "write_unit"]
-_ = ROOT_ID

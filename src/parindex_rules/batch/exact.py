@@ -40,7 +40,7 @@ _REDUCE = 2**24  # reduce a fraction once its denominator passes this
 _I64_MAX = 2**63 - 1
 
 
-def filled(value: int, n: int, dtype: type = np.int64) -> npt.NDArray[np.generic]:
+def filled(value: int, n: int, dtype: type = np.int64) -> Any:
     """A read-only column of one value (no memory per row)."""
     return np.broadcast_to(np.array(value, dtype=dtype), (n,))
 
@@ -63,7 +63,7 @@ def first_signal(*signals: Signals) -> Signals:
     for signal in signals:
         if constant_of(signal) == OK:
             continue  # no signal in this operand
-        out = signal if out is None else select(out != OK, out, signal)  # type: ignore[assignment]
+        out = signal if out is None else select(out != OK, out, signal)
     if out is None:
         return signals[0]
     return np.asarray(out, dtype=np.int8)
@@ -82,11 +82,11 @@ def overflows(a: Ints, b: Ints) -> Bools:
     constant = constant_of(b)
     if constant is not None:
         limit = (2**62) // max(1, abs(constant))
-        return np.abs(a) >= limit  # type: ignore[no-any-return]
+        return np.abs(a) >= limit
     constant = constant_of(a)
     if constant is not None:
         limit = (2**62) // max(1, abs(constant))
-        return np.abs(b) >= limit  # type: ignore[no-any-return]
+        return np.abs(b) >= limit
     suspect = (np.abs(a) >= _SAFE) | (np.abs(b) >= _SAFE)
     if not suspect.any():
         return suspect
@@ -124,9 +124,9 @@ class Rationals:
         if not fits(exact):
             return cls.inexact(n)
         made = cls(
-            filled(exact.numerator, n),  # type: ignore[arg-type]
-            filled(exact.denominator, n),  # type: ignore[arg-type]
-            filled(OK, n, np.int8),  # type: ignore[arg-type]
+            filled(exact.numerator, n),
+            filled(exact.denominator, n),
+            filled(OK, n, np.int8),
         )
         if len(_CONSTANTS) > 4096:
             _CONSTANTS.clear()
@@ -136,13 +136,13 @@ class Rationals:
     @classmethod
     def integers(cls, values: Ints) -> Rationals:
         n = len(values)
-        return cls(values.astype(np.int64), filled(1, n), np.zeros(n, np.int8))  # type: ignore[arg-type]
+        return cls(values.astype(np.int64), filled(1, n), np.zeros(n, np.int8))
 
     @classmethod
     def decimals(cls, values: Ints, digits: int) -> Rationals:
         """values × 10**-digits."""
         n = len(values)
-        return cls(values, filled(10**digits, n), filled(OK, n, np.int8))  # type: ignore[arg-type]
+        return cls(values, filled(10**digits, n), filled(OK, n, np.int8))
 
     @classmethod
     def inexact(cls, n: int) -> Rationals:
@@ -150,7 +150,7 @@ class Rationals:
 
     @classmethod
     def signalled(cls, n: int, signal: int) -> Rationals:
-        return cls(filled(0, n), filled(1, n), filled(signal, n, np.int8))  # type: ignore[arg-type]
+        return cls(filled(0, n), filled(1, n), filled(signal, n, np.int8))
 
     def __len__(self) -> int:
         return len(self.num)
@@ -169,9 +169,9 @@ class Rationals:
     def where(self, mask: Bools, other: Rationals) -> Rationals:
         """This value where `mask`, else `other` (values and signals)."""
         return Rationals(
-            select(mask, self.num, other.num),  # type: ignore[arg-type]
-            select(mask, self.den, other.den),  # type: ignore[arg-type]
-            select(mask, self.signal, other.signal).astype(np.int8),  # type: ignore[arg-type]
+            select(mask, self.num, other.num),
+            select(mask, self.den, other.den),
+            select(mask, self.signal, other.signal).astype(np.int8),
         )
 
     def floats(self) -> npt.NDArray[np.float64]:
@@ -182,13 +182,13 @@ class Rationals:
     @staticmethod
     def _finish(num: Ints, den: Ints, signal: Signals, overflow: Bools) -> Rationals:
         if overflow.any():
-            signal = select(overflow & (signal == OK), INEXACT, signal).astype(np.int8)  # type: ignore[arg-type]
+            signal = select(overflow & (signal == OK), INEXACT, signal).astype(np.int8)
         if constant_of(signal) != OK:
             bad = signal != OK
             if bad.any():
                 num = num * ~bad
                 if constant_of(den) is None:
-                    den = select(bad, 1, den)  # type: ignore[assignment]
+                    den = select(bad, 1, den)
         constant = constant_of(den)
         large = (den >= _REDUCE) if constant is None else None
         if large is not None and large.any():
@@ -236,7 +236,7 @@ class Rationals:
             overflow = overflows(self.num, other.num)
             with np.errstate(over="ignore"):
                 num = self.num * other.num
-            return self._finish(num, filled(d1 * d2, len(self)), signal, overflow)  # type: ignore[arg-type]
+            return self._finish(num, filled(d1 * d2, len(self)), signal, overflow)
         overflow = overflows(self.num, other.num) | overflows(self.den, other.den)
         with np.errstate(over="ignore"):
             return self._finish(self.num * other.num, self.den * other.den, signal, overflow)
@@ -248,21 +248,21 @@ class Rationals:
         if d1 is not None and n2 is not None and d2 is not None and n2 != 0:
             # a column with one denominator by a constant: (num × d2) / (d1 × n2)
             sign = -1 if n2 < 0 else 1
-            den = d1 * abs(n2)
-            if den < _REDUCE:
+            common = d1 * abs(n2)
+            if common < _REDUCE:
                 overflow = overflows(self.num, other.den)
                 with np.errstate(over="ignore"):
-                    num = self.num * (d2 * sign)
-                return self._finish(num, filled(den, len(self)), signal, overflow)  # type: ignore[arg-type]
+                    scaled = self.num * (d2 * sign)
+                return self._finish(scaled, filled(common, len(self)), signal, overflow)
         zero = (other.num == 0) & (signal == OK)
         if zero.any():
-            signal = select(zero, ZERO_DENOMINATOR, signal).astype(np.int8)  # type: ignore[arg-type]
+            signal = select(zero, ZERO_DENOMINATOR, signal).astype(np.int8)
         overflow = overflows(self.num, other.den) | overflows(self.den, other.num)
         flip = 1 - 2 * (other.num < 0)
         with np.errstate(over="ignore"):
             num = self.num * other.den * flip
             den = self.den * other.num * flip
-        den = select(zero, 1, den)  # type: ignore[assignment]
+        den = select(zero, 1, den)
         return self._finish(num, den, signal, overflow)
 
     def compare(self, other: Rationals) -> tuple[npt.NDArray[np.int64], Signals]:
@@ -281,7 +281,7 @@ class Rationals:
                 return np.sign(self.num * d2 - target), signal
         overflow = overflows(self.num, other.den) | overflows(other.num, self.den)
         if overflow.any():
-            signal = select(overflow & (signal == OK), INEXACT, signal).astype(np.int8)  # type: ignore[arg-type]
+            signal = select(overflow & (signal == OK), INEXACT, signal).astype(np.int8)
         with np.errstate(over="ignore"):
             diff = self.num * other.den - other.num * self.den
         return np.sign(diff), signal
@@ -291,11 +291,11 @@ class Rationals:
         """Rounded to `places` decimals with the declared mode, exactly."""
         n = len(self)
         scale = 10**places
-        overflow = overflows(self.num, filled(scale, n))  # type: ignore[arg-type]
+        overflow = overflows(self.num, filled(scale, n))
         with np.errstate(over="ignore"):
             scaled = self.num * scale
         quotient = round_division(scaled, self.den, mode)
-        return self._finish(quotient, filled(scale, n), self.signal, overflow)  # type: ignore[arg-type]
+        return self._finish(quotient, filled(scale, n), self.signal, overflow)
 
     def scaled(self, digits: int) -> tuple[Ints, Bools]:
         """The value × 10**digits as int64 where that is exact, and where it is.
@@ -311,7 +311,7 @@ class Rationals:
             big = np.abs(self.num) >= (2**62) // factor
             ok = (self.signal == OK) & ~big
             return self.num * factor * ok, ok
-        big = overflows(self.num, filled(scale, len(self)))  # type: ignore[arg-type]
+        big = overflows(self.num, filled(scale, len(self)))
         with np.errstate(over="ignore"):
             scaled = self.num * scale
         values = scaled // self.den
@@ -320,7 +320,7 @@ class Rationals:
         return values * exact, exact
 
 
-def round_nonnegative(num: Ints, den: int, mode: RoundingMode) -> Ints:
+def round_nonnegative(num: Ints, den: int, mode: RoundingMode) -> Any:
     """num / den rounded with `mode`, for num >= 0 and a constant den > 0 (the common case:
     two cheap passes instead of a dozen)."""
     if mode is RoundingMode.HALF_UP:
@@ -337,7 +337,7 @@ def round_nonnegative(num: Ints, den: int, mode: RoundingMode) -> Ints:
     return (num + den - 1) // den  # CEILING, UP
 
 
-def round_division(num: Ints, den: Ints | int, mode: RoundingMode) -> Ints:
+def round_division(num: Ints, den: Ints | int, mode: RoundingMode) -> Any:
     """num / den rounded to a whole number with `mode`, exactly (den > 0)."""
     quotient = num // den
     remainder = num - quotient * den
@@ -374,7 +374,7 @@ class Truths:
 
     @classmethod
     def constant(cls, value: bool, n: int) -> Truths:
-        return cls(filled(value, n, np.bool_), filled(OK, n, np.int8))  # type: ignore[arg-type]
+        return cls(filled(value, n, np.bool_), filled(OK, n, np.int8))
 
     def __len__(self) -> int:
         return len(self.value)

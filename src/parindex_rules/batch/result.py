@@ -180,7 +180,7 @@ class BatchResult:
         form: Form = "text",
     ) -> Any:
         """The same columns as a pandas DataFrame (pandas must be installed)."""
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
         return pd.DataFrame(self.to_columns(nodes, what, form=form))
 

@@ -238,7 +238,7 @@ class BandsMethod(ScoringMethod):
             num += int(Fraction(band.points) * common) * rows
             placed |= rows
         problem |= ok & ~placed
-        score = Rationals(num, filled(common, batch.n), value.signal)  # type: ignore[arg-type]
+        score = Rationals(num, filled(common, batch.n), value.signal)
         return BatchOutcome(score.where(~problem, Rationals.inexact(batch.n)), problem=problem)
 
     def describe(self) -> str:

@@ -179,7 +179,7 @@ class _Cohort:
         self.leaves = list(compiled.leaf_order)
         self.position = {leaf: i for i, leaf in enumerate(self.leaves)}
         evaluations = []
-        problems = []
+        problems: list[Any] = []
         for i, unit in enumerate(facts.units):
             evaluation = UnitEvaluation(
                 compiled,
@@ -234,7 +234,7 @@ def _points(node: CompiledNode, value: Fraction, shifts: dict[Decimal, Decimal])
             None if interval.high is None else interval.high + shifts.get(interval.high, 0),
             interval.high_closed,
         )
-        if moved.contains(value):  # type: ignore[arg-type]
+        if moved.contains(value):
             return Fraction(band.points)
     return Fraction(0)  # a value past a moved edge of the domain: no band, no points
 
@@ -272,10 +272,10 @@ def analyse(
         if param.kind == "threshold":
             continue
         node = compiled.nodes.get(param.target)  # None for an origin (a weight in %)
-        values = [param.factor(d, node) for d in param.grid]
+        grid_factors = [param.factor(d, node) for d in param.grid]
         columns = [cohort.position[leaf] for leaf in param.leaves]
-        factor_tables.append((p_index, columns, values))
-        floats = np.array([float(v) for v in values])[draws[p_index]]
+        factor_tables.append((p_index, columns, grid_factors))
+        floats = np.array([float(v) for v in grid_factors])[draws[p_index]]
         factors[:, columns] *= floats[:, None]
 
     # Band items whose thresholds move: points per unit for each distinct combination drawn.
@@ -283,8 +283,8 @@ def analyse(
     for leaf in {p.target for p in params if p.kind == "threshold"}:
         node = compiled.nodes[leaf]
         acting = [i for i, p in enumerate(params) if p.kind == "threshold" and p.target == leaf]
-        combos, inverse = np.unique(draws[acting].T, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        combos, found = np.unique(draws[acting].T, axis=0, return_inverse=True)
+        inverse = found.reshape(-1)
         table = np.zeros((len(combos), n_units))
         exact: dict[tuple[int, int], Fraction] = {}
         own = thresholds(node)
@@ -307,17 +307,17 @@ def analyse(
     score_f = np.array([[float(s) if s is not None else 0.0 for s in row] for row in cohort.score])
     max_f = cohort.max.astype(float)
     clamp = compiled.document.policies.clamp_total.value
-    values: dict[str, tuple[Any, Any, Any, Any]] = {}
+    sums: dict[str, tuple[Any, Any, Any, Any]] = {}
     for j, leaf in enumerate(leaves):
         f = factors[:, j][:, None]
         if leaf in band_points:
-            table, inverse, _ = band_points[leaf]
-            s = table[np.asarray(inverse)]
+            table, chosen, _ = band_points[leaf]
+            s = table[np.asarray(chosen)]
         else:
             s = score_f[:, j][None, :]
         v = f * s
         m = f * max_f[:, j][None, :]
-        values[leaf] = (v, np.abs(v) * (4 * _U), m, np.abs(m) * (4 * _U))
+        sums[leaf] = (v, np.abs(v) * (4 * _U), m, np.abs(m) * (4 * _U))
     adjusted = _adjusted(compiled)
     for node_id in compiled.parent_order:
         node = compiled.nodes[node_id]
@@ -327,7 +327,7 @@ def analyse(
         total_me: Any = 0.0
         size: Any = 0.0
         for child_id in node.children:
-            v, e, m, me = values.pop(child_id)
+            v, e, m, me = sums.pop(child_id)
             child = compiled.nodes[child_id]
             total_v = total_v - v if child.origin is Origin.PENALTY else total_v + v
             size = size + np.abs(v)
@@ -340,8 +340,8 @@ def analyse(
         total_me = total_me + np.abs(total_m) * (k * _U)
         if clamp and adjusted.get(node_id):
             total_v = np.clip(total_v, 0.0, total_m)
-        values[node_id] = (total_v, total_e, total_m, total_me)
-    total_v, total_e, total_m, total_me = values["total"]
+        sums[node_id] = (total_v, total_e, total_m, total_me)
+    total_v, total_e, total_m, total_me = sums["total"]
     total_v = np.broadcast_to(total_v, (replicates, n_units))
     total_m = np.broadcast_to(total_m, (replicates, n_units))
     with np.errstate(divide="ignore", invalid="ignore"):
