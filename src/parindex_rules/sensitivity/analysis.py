@@ -155,7 +155,7 @@ class SensitivityResult:
             )
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         for row in rows:
-            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+            lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         lines.append("")
         lines.append(
             "Parameters, most influential first (first-order share of rank-shift variance):"
