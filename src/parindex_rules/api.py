@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parindex_rules import limits
 from parindex_rules.codes import Severity
@@ -22,6 +22,7 @@ from parindex_rules.compile.compiler import compile_document, points_by_origin
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError
 from parindex_rules.evaluate.engine import STAGES, Stage, UnitEvaluation, check_cohort
 from parindex_rules.evaluate.result import UnitResult
+from parindex_rules.loader import cache
 from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.facts import Facts, facts_from_data, load_facts
 from parindex_rules.loader.resolve import resolve
@@ -30,6 +31,9 @@ from parindex_rules.model.facts import UnitFacts
 from parindex_rules.model.ruleset import Origin, RulesetDocument
 from parindex_rules.model.validate import validate
 from parindex_rules.numbers import format_exact
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.result import BatchResult
 
 # Importing the built-in methods' base registers the method validator with the registry.
 import parindex_rules.methods.base  # noqa: F401  isort: skip
@@ -219,6 +223,24 @@ class Ruleset:
             facts=facts,
         )
 
+    def evaluate_many(
+        self, table: Any, *, stage: Stage = "final", year: int | None = None
+    ) -> BatchResult:
+        """Score many units at once, vectorised, exactly; no explanation records.
+
+        `table` is a list of unit facts (UnitFacts or mappings), a Facts object, a mapping of
+        columns, a pandas DataFrame or an Arrow table (docs/scale.md). Every rounded score
+        equals :meth:`evaluate`'s; explain any unit with ``ruleset.evaluate(unit)``. Needs the
+        ``batch`` extra (numpy).
+        """
+        try:
+            from parindex_rules.batch.run import evaluate_table
+        except ImportError as exc:  # pragma: no cover - numpy missing
+            raise ImportError(
+                f"evaluate_many needs numpy: pip install 'parindex-rules[batch]' ({exc})"
+            ) from None
+        return evaluate_table(self.compiled, table, stage=stage, year=year)
+
     # -- description
     def counts(self) -> dict[str, int]:
         counts = {"fields": 0, "criteria": 0, "subcriteria": 0}
@@ -301,18 +323,20 @@ def load(ref: str | Path) -> Ruleset:
                 ]
             ) from None
         text = decode(raw, resolved.display)
-        loaded = load_yaml_text(
-            text,
-            resolved.display if resolved.path is None else str(ref),
-            max_nodes=limits.MAX_RULESET_YAML_NODES,
-        )
+        name = resolved.display if resolved.path is None else str(ref)
+        cached = cache.load(text, name)  # keyed by the content hash: never stale
+        if cached is not None:
+            return Ruleset(cached)
+        loaded = load_yaml_text(text, name, max_nodes=limits.MAX_RULESET_YAML_NODES)
         if resolved.path is not None:
             loaded = expand_extends(loaded, resolved.path.parent, origin=resolved.path)
     except DiagnosticError as exc:
         if isinstance(exc, RulesetError):
             raise
         raise RulesetError(exc.diagnostics) from None
-    return Ruleset(compile_document(loaded))
+    compiled = compile_document(loaded)
+    cache.store(text, name, compiled)
+    return Ruleset(compiled)
 
 
 def loads(text: str, name: str = "<ruleset>") -> Ruleset:

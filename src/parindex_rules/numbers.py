@@ -153,6 +153,8 @@ def fraction_to_decimal(value: Fraction) -> Decimal | None:
 
 def normalize(value: Number) -> Number:
     """Prefer a decimal whenever the value has a finite decimal form."""
+    if type(value) is Decimal:  # the common case, without the ABC check of Fraction
+        return value
     if isinstance(value, Fraction):
         exact = fraction_to_decimal(value)
         return exact if exact is not None else value
@@ -160,6 +162,8 @@ def normalize(value: Number) -> Number:
 
 
 def as_fraction(value: Number) -> Fraction:
+    if type(value) is Decimal:
+        return Fraction(value)
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
@@ -266,8 +270,22 @@ def format_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
+_SHOWN: dict[Decimal, str] = {}
+
+
 def format_exact(value: Number) -> str:
     """A declared quantity (a maximum) without trailing zeros: "100", "14.5"; fractions as a/b."""
+    if type(value) is Decimal:  # explanations show the same few values again and again
+        shown = _SHOWN.get(value)
+        if shown is None:
+            if len(_SHOWN) > 65_536:
+                _SHOWN.clear()
+            shown = _SHOWN[value] = _format_exact(value)
+        return shown
+    return _format_exact(value)
+
+
+def _format_exact(value: Number) -> str:
     value = normalize(value)
     if isinstance(value, Fraction):
         return f"{value.numerator}/{value.denominator}"

@@ -21,6 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = "tests/hardening/data"
 R, F = f"{DATA}/ruleset.yaml", f"{DATA}/facts.yaml"
 CAMAU_R, CAMAU_F = "examples/camau-2013/ruleset.yaml", "examples/camau-2013/facts.yaml"
+SENSITIVITY = [
+    "sensitivity",
+    "vinhlong-2023/so",
+    "--facts",
+    "rulesets/vinhlong-2023/examples/so-cohort.yaml",
+    "--vary",
+    "weight:survey=±20%",
+    "--vary",
+    "max:8=±5",
+    "--replicates",
+    "200",
+    "--seed",
+    "7",
+]
 #: Facts with several problems at once: diagnostics must come out in one stable order.
 BAD_F = f"{DATA}/facts-with-errors.yaml"
 
@@ -69,6 +83,8 @@ COMMANDS: list[list[str]] = [
     ["report", R, "--facts", F, "--out", "{dir}"],
     ["import-annex", f"{DATA}/annex.csv", "--id", "thu-2020/so", "--title", "T", "--out", "{out}"],
     ["fmt", "--check", R],
+    [*SENSITIVITY, "--format", "json"],
+    [*SENSITIVITY, "--out", "{out}"],
 ]
 
 

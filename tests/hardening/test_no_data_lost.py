@@ -17,7 +17,7 @@ from parindex_rules.cli import build_parser
 from parindex_rules.diagnostics import DiagnosticError
 from parindex_rules.fileio import write_atomic
 from tests.hardening.corpus import run_cli
-from tests.hardening.determinism import CAMAU_F, CAMAU_R, ROOT, F, R
+from tests.hardening.determinism import CAMAU_F, CAMAU_R, ROOT, SENSITIVITY, F, R
 
 PREVIOUS = "bản cũ — previous content\n"
 
@@ -117,6 +117,7 @@ OUT_COMMANDS = {
     "score": ["score", CAMAU_R, "--facts", CAMAU_F, "--format", "json"],
     "template": ["template", R, "--format", "xlsx"],
     "why": ["why", R, "--facts", F, "--unit", "so-a"],
+    "sensitivity": [*SENSITIVITY, "--format", "json"],
 }
 
 

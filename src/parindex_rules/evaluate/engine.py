@@ -95,6 +95,21 @@ class _Failed:
         self.signal = signal
 
 
+_TEXTS: dict[int, tuple[CompiledRuleset, dict[str, str], dict[str, str]]] = {}
+
+
+def _texts_of(compiled: CompiledRuleset) -> tuple[dict[str, str], dict[str, str]]:
+    """Document titles and each node's provenance text: the same for every unit, made once."""
+    cached = _TEXTS.get(id(compiled))
+    if cached is None or cached[0] is not compiled:
+        documents = compiled.document_titles()
+        texts = {i: n.provenance.text(documents) for i, n in compiled.nodes.items()}
+        if len(_TEXTS) > 64:
+            _TEXTS.clear()
+        cached = _TEXTS[id(compiled)] = (compiled, documents, texts)
+    return cached[1], cached[2]
+
+
 class UnitEvaluation:
     """Evaluates one unit at one stage. Create, call :meth:`run`, read the result."""
 
@@ -124,7 +139,7 @@ class UnitEvaluation:
         self.derived: dict[str, _Value | _Failed] = {}
         self.results: dict[str, NodeResult] = {}
         self.deductions: list[Deduction] = []
-        self.documents = compiled.document_titles()
+        self.documents, self.provenance_texts = _texts_of(compiled)
 
     # -- locations
     def item_path(self, item_id: str, *rest: str | int) -> Path:
@@ -456,7 +471,7 @@ class UnitEvaluation:
             places=self.places,
             rounding=self.rounding,
             location=node.location,
-            provenance=node.provenance.text(self.documents),
+            provenance=self.provenance_texts[node.id],
             provisional=node.rests_on_provisional,
             method=node.method.name if node.method else None,
             rule=node.rule,

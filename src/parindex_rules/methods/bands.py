@@ -9,8 +9,10 @@ compiler rejects gaps and overlaps over the value's domain and says where.
 from __future__ import annotations
 
 import itertools
+import math
 from decimal import Decimal
-from typing import Any, Literal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -28,6 +30,9 @@ from parindex_rules.methods.base import (
 from parindex_rules.model.common import Dec, Name
 from parindex_rules.model.ruleset import Bounds
 from parindex_rules.numbers import Number, format_exact
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
 
 #: The domain of an input of each kind, when the band block does not declare one.
 KIND_DOMAINS = {
@@ -205,6 +210,36 @@ class BandsMethod(ScoringMethod):
         raise FactProblem(
             "PR505", f"value {format_exact(value)}{self.unit} falls in no band"
         )  # pragma: no cover
+
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome:
+        """The value of every unit at once (a formula or an input), then the band it falls in,
+        compared exactly with the declared bounds."""
+        import numpy as np
+
+        from parindex_rules.batch.contract import BatchOutcome, contains
+        from parindex_rules.batch.exact import OK, Rationals, filled
+
+        if self.formula is not None:
+            evaluated = batch.formula(self.formula)
+            if not isinstance(evaluated, Rationals):
+                return BatchOutcome(Rationals.inexact(batch.n))
+            value = evaluated
+        else:
+            assert self.config.input is not None
+            value = batch.lookup(self.config.input)
+        ok = value.signal == OK
+        problem = ok & ~contains(value, self.domain)  # PR505: outside the value's domain
+        # Points as multiples of one denominator, so that each band adds one masked term.
+        common = math.lcm(*(Fraction(band.points).denominator for band in self.config.bands))
+        num = np.zeros(batch.n, np.int64)
+        placed = np.zeros(batch.n, np.bool_)
+        for band, interval in zip(self.config.bands, self.intervals, strict=False):
+            rows = ok & ~placed & contains(value, interval)
+            num += int(Fraction(band.points) * common) * rows
+            placed |= rows
+        problem |= ok & ~placed
+        score = Rationals(num, filled(common, batch.n), value.signal)
+        return BatchOutcome(score.where(~problem, Rationals.inexact(batch.n)), problem=problem)
 
     def describe(self) -> str:
         return " · ".join(

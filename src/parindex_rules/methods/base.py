@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -28,6 +28,9 @@ from parindex_rules.model.common import Strict
 from parindex_rules.model.ruleset import InputSpec, Origin
 from parindex_rules.numbers import Number, RoundingMode
 from parindex_rules.plugins import API_VERSION, one_line, registry
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
 
 
 class MethodConfig(Strict):
@@ -200,10 +203,14 @@ class ScoringMethod(ABC):
     def evaluate(self, ctx: EvalContext) -> Outcome:
         """Score one unit's leaf."""
 
-    def evaluate_batch(  # pragma: no cover - optional, see docs/scale.md
-        self, columns: Mapping[str, Sequence[Any]]
-    ) -> Sequence[Number] | None:
-        """Optionally score many units at once; None means "loop over :meth:`evaluate`"."""
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome | None:
+        """Optionally score this leaf for many units at once (docs/scale.md).
+
+        Columns in (``batch.values``, ``batch.lookup(name)``, ``batch.formula(f)``), exact
+        values out: a :class:`~parindex_rules.batch.contract.BatchOutcome` of exact rationals,
+        never floats. Return None (the default) to have the engine call :meth:`read` and
+        :meth:`evaluate` unit by unit, for this item alone. Needs the ``batch`` extra (numpy).
+        """
         return None
 
     def describe(self) -> str:

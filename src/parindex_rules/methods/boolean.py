@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -18,6 +18,10 @@ from parindex_rules.methods.base import (
 )
 from parindex_rules.model.common import Dec
 from parindex_rules.numbers import Number
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
+
 
 _TRUE = {"true", "yes", "có", "đạt", "đã thực hiện", "1"}
 _FALSE = {"false", "no", "không", "không đạt", "chưa thực hiện", "0"}
@@ -82,6 +86,10 @@ class BooleanMethod(ScoringMethod):
         if not done:
             outcome.zero_reason = f"{label}: the rule gives 0"
         return outcome
+
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome:
+        """Each distinct answer is read once; done gives the points, not done 0."""
+        return batch.by_value(lambda raw: self._points if self.read(raw) else Decimal(0))
 
     def describe(self) -> str:
         return (

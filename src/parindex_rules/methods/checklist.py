@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -18,6 +18,9 @@ from parindex_rules.methods.base import (
 )
 from parindex_rules.model.common import Dec, Name, Strict
 from parindex_rules.numbers import Number, total
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
 
 
 class Condition(Strict):
@@ -112,6 +115,15 @@ class ChecklistMethod(ScoringMethod):
         if score == 0:
             outcome.zero_reason = "no condition is met"
         return outcome
+
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome:
+        """Each distinct list of conditions met is read once and summed exactly."""
+
+        def score(raw: Any) -> Number:
+            met = self.read(raw)
+            return total([c.points for c in self.config.conditions if c.key in met])
+
+        return batch.by_value(score)
 
     def describe(self) -> str:
         return " · ".join(f"{c.label}: {points_text(c.points)}" for c in self.config.conditions)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -24,6 +24,9 @@ from parindex_rules.methods.base import (
 )
 from parindex_rules.model.common import Dec, Name, Strict
 from parindex_rules.numbers import Number
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
 
 
 class ChoiceOption(Strict):
@@ -115,6 +118,10 @@ class ChoiceMethod(ScoringMethod):
         if option.points == Decimal(0):
             outcome.zero_reason = f"the outcome {option.label!r} gives 0 points"
         return outcome
+
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome:
+        """Each distinct answer is read once; its points spread to every unit that gave it."""
+        return batch.by_value(lambda raw: self.read(raw).points)
 
     def describe(self) -> str:
         return " · ".join(f"{o.label}: {points_text(o.points)}" for o in self.config.options)

@@ -8,7 +8,7 @@ give full points, zero, or make the item not applicable; without a declaration i
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -25,6 +25,9 @@ from parindex_rules.methods.base import (
 from parindex_rules.model.common import Strict
 from parindex_rules.model.ruleset import Source
 from parindex_rules.numbers import format_exact
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
 
 
 class ZeroDenominatorRule(Strict):
@@ -100,6 +103,35 @@ class FormulaMethod(ScoringMethod):
         if outcome.score == 0:
             outcome.zero_reason = f"{self.formula.text} = 0"
         return outcome
+
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome:
+        """The formula for every unit at once, exactly; then the zero-denominator rule and the
+        cap, as :meth:`evaluate` applies them."""
+        from parindex_rules.batch.contract import BatchOutcome
+        from parindex_rules.batch.exact import OK, ZERO_DENOMINATOR, Rationals
+
+        assert self.formula is not None
+        evaluated = batch.formula(self.formula)
+        if not isinstance(evaluated, Rationals):
+            return BatchOutcome(Rationals.inexact(batch.n))
+        score = evaluated
+        zero = score.signal == ZERO_DENOMINATOR
+        not_applicable = None
+        rule = self.config.on_zero_denominator
+        if rule is not None and zero.any():
+            if rule.score == "not_applicable":
+                not_applicable = zero
+            else:
+                points = self.leaf.max if rule.score == "full" else Decimal(0)
+                fixed = batch.constant(points)
+                score = fixed.where(zero, score)
+        if self.config.cap:
+            ok = score.signal == OK
+            above, _ = score.compare(batch.constant(self.leaf.max))
+            below, _ = score.compare(batch.constant(0))
+            score = batch.constant(self.leaf.max).where(ok & (above > 0), score)
+            score = batch.constant(0).where(ok & (below < 0), score)
+        return BatchOutcome(score, not_applicable=not_applicable)
 
     def describe(self) -> str:
         return f"điểm = {self.config.formula}"

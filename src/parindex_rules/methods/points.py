@@ -9,7 +9,7 @@ clamped or rounded into shape.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
@@ -25,6 +25,9 @@ from parindex_rules.methods.base import (
 from parindex_rules.model.common import Dec
 from parindex_rules.model.ruleset import Origin
 from parindex_rules.numbers import Number
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
 
 
 class PointsConfig(MethodConfig):
@@ -117,6 +120,31 @@ class PointsMethod(ScoringMethod):
         if score == 0:
             outcome.zero_reason = f"the {ctx.value_source} is 0"
         return outcome
+
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome:
+        """Scores given directly, checked as :meth:`read` checks them, for every unit at once."""
+        import numpy as np
+
+        from parindex_rules.batch.contract import BatchOutcome
+        from parindex_rules.batch.exact import INEXACT, OK, Rationals
+
+        values, problem = batch.numbers()
+        ok = values.signal == OK
+        problem = problem | (values.signal == INEXACT)
+        low, _ = values.compare(batch.constant(0))
+        high, _ = values.compare(batch.constant(self.leaf.max))
+        problem |= ok & ((low < 0) | (high > 0))
+        if self.config.allowed is not None:
+            member = np.zeros(batch.n, np.bool_)
+            for allowed in self.config.allowed:
+                sign, _ = values.compare(batch.constant(allowed))
+                member |= sign == 0
+            problem |= ok & ~member
+        if self.config.step is not None:
+            quotient = values.divide(batch.constant(self.config.step))
+            whole = quotient.num % quotient.den == 0
+            problem |= ok & (~whole | (quotient.signal != OK))
+        return BatchOutcome(values.where(~problem, Rationals.inexact(batch.n)), problem=problem)
 
     def describe(self) -> str:
         if self.config.allowed:

@@ -9,7 +9,7 @@ from the year before, and the explanation records it. Survey items are never sel
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -26,6 +26,9 @@ from parindex_rules.methods.base import (
 from parindex_rules.model.common import Dec
 from parindex_rules.model.ruleset import Origin
 from parindex_rules.numbers import div, format_exact, mul
+
+if TYPE_CHECKING:
+    from parindex_rules.batch.contract import BatchContext, BatchOutcome
 
 
 class SurveyConfig(MethodConfig):
@@ -114,6 +117,34 @@ class SurveyMethod(ScoringMethod):
         if score == 0:
             outcome.zero_reason = f"the survey result for {used} is 0"
         return outcome
+
+    def evaluate_batch(self, batch: BatchContext) -> BatchOutcome:
+        """Survey values of every unit at once: checked as :meth:`read` checks them, the
+        previous year's value taken where the fallback rule says, scaled exactly."""
+        from parindex_rules.batch.contract import BatchOutcome
+        from parindex_rules.batch.exact import INEXACT, MISSING, OK
+
+        limit = self.config.scale if self.config.scale is not None else self.leaf.max
+        current, problem = batch.numbers()
+        years = [current]
+        previous = None
+        if batch.previous is not None:
+            previous, problem_previous = batch.numbers(batch.previous)
+            problem = problem | problem_previous
+            years.append(previous)
+        for values in years:
+            ok = values.signal == OK
+            problem |= values.signal == INEXACT
+            low, _ = values.compare(batch.constant(0))
+            high, _ = values.compare(batch.constant(limit))
+            problem |= ok & ((low < 0) | (high > 0))  # PR505, whichever year it is
+        value = current
+        fallback = self.config.fallback or batch.survey_fallback
+        if fallback == "previous_year" and previous is not None:
+            value = previous.where((current.signal == MISSING) & (previous.signal == OK), current)
+        if self.config.scale is not None:
+            value = value.divide(batch.constant(self.config.scale)) * batch.constant(self.leaf.max)
+        return BatchOutcome(value, problem=problem)
 
     def describe(self) -> str:
         if self.config.scale is not None:
