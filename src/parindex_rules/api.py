@@ -20,7 +20,13 @@ from parindex_rules.codes import Severity
 from parindex_rules.compile.compiled import CompiledNode, CompiledRuleset
 from parindex_rules.compile.compiler import compile_document, points_by_origin
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError
-from parindex_rules.evaluate.engine import STAGES, Stage, UnitEvaluation, check_cohort
+from parindex_rules.evaluate.engine import (
+    STAGES,
+    Stage,
+    check_cohort,
+    evaluate_unit,
+    evaluate_units,
+)
 from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.loader import cache
 from parindex_rules.loader.extends import expand_extends
@@ -183,17 +189,7 @@ class Ruleset:
             if checked is None:
                 raise FactsError(problems)
             unit = checked
-        unit_path: tuple[str | int, ...] = ()
-        facts_map = None
-        if facts is not None:
-            facts_map = facts.source_map
-            for i, candidate in enumerate(facts.units):
-                if candidate is unit:
-                    unit_path = ("units", i)
-            year = year if year is not None else facts.document.year
-        return UnitEvaluation(
-            self.compiled, unit, stage=stage, year=year, facts_map=facts_map, unit_path=unit_path
-        ).run()
+        return evaluate_unit(self.compiled, unit, stage=stage, year=year, facts=facts)
 
     def evaluate_cohort(
         self, facts: Facts | Mapping[str, Any], *, stage: Stage = "final"
@@ -203,17 +199,7 @@ class Ruleset:
             facts = facts_from_data(dict(facts))
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}: one of {', '.join(STAGES)}")
-        units = [
-            UnitEvaluation(
-                self.compiled,
-                unit,
-                stage=stage,
-                year=facts.document.year,
-                facts_map=facts.source_map,
-                unit_path=("units", i),
-            ).run()
-            for i, unit in enumerate(facts.units)
-        ]
+        units = list(evaluate_units(self.compiled, facts, stage=stage))
         return CohortResult(
             ruleset=self.id,
             stage=stage,

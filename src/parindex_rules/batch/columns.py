@@ -14,6 +14,7 @@ pandas and pyarrow are never imported here: their objects are recognised by what
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -87,21 +88,22 @@ def exact_number(value: Any) -> Fraction | None:
         return None
 
 
-class RawColumn:
+class RawColumn(ABC):
     """What every column kind offers the engine."""
 
     n: int
 
+    @abstractmethod
     def present(self) -> Bools:
-        raise NotImplementedError
+        """The rows where a value is given."""
 
+    @abstractmethod
     def item(self, row: int) -> Any:
         """The raw value of one row, as plain Python (None when not given)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def factorize(self) -> tuple[Codes, list[Any]]:
         """Codes (-1: not given) and the distinct raw values they stand for."""
-        raise NotImplementedError
 
     def rationals(self) -> tuple[Rationals, Bools]:
         """The values as exact numbers (MISSING where not given) and the rows that are not
@@ -109,9 +111,9 @@ class RawColumn:
         codes, values = self.factorize()
         return _rationals_from_codes(codes, values)
 
+    @abstractmethod
     def slice(self, start: int, stop: int) -> RawColumn:
         """Rows start..stop (a view where the kind allows)."""
-        raise NotImplementedError
 
 
 def _rationals_from_codes(codes: Codes, values: list[Any]) -> tuple[Rationals, Bools]:

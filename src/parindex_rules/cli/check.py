@@ -47,14 +47,7 @@ def run(args: argparse.Namespace) -> int:
         check = check_unit(compiled, unit, facts=facts)
         found: list[Diagnostic] = []
         for stage in ("self", "final"):
-            result = UnitEvaluation(
-                compiled,
-                unit,
-                stage=stage,
-                year=facts.document.year,
-                facts_map=facts.source_map,
-                unit_path=("units", i),
-            ).run()
+            result = UnitEvaluation.of(compiled, facts, i, stage=stage).run()
             skip = CHECK_CODES | (_SELF_STAGE_SKIP if stage == "self" else frozenset())
             found += [d for d in result.diagnostics if d.code not in skip]
         check.diagnostics = sort_diagnostics(check.diagnostics + found)

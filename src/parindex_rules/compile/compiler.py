@@ -37,6 +37,7 @@ from parindex_rules.expr.parser import MAX_NAME, FormulaError, parse_formula
 from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.yaml import LoadedDocument, SourceMap, position_in_scalar
 from parindex_rules.methods.base import CompileContext, LeafInfo, get_method
+from parindex_rules.model.common import segment_key
 from parindex_rules.model.ruleset import (
     Criterion,
     FieldNode,
@@ -93,18 +94,6 @@ def compile_document(loaded: LoadedDocument) -> CompiledRuleset:
         raise RulesetError(problems)
     compiled = _Compiler(document, source_map, loaded.text, loaded.texts).run()
     return compiled
-
-
-def _segment_key(segment: str) -> tuple[int, str]:
-    roman = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-    if segment and all(c in roman for c in segment):
-        value = 0
-        for i, c in enumerate(segment):
-            v = roman[c]
-            value += -v if i + 1 < len(segment) and roman[segment[i + 1]] > v else v
-        return (value, "")
-    digits = "".join(c for c in segment if c.isdigit())
-    return (int(digits) if digits else 0, segment[len(digits) :])
 
 
 class _Compiler:
@@ -243,7 +232,7 @@ class _Compiler:
             if node is None:
                 continue
             segment = node.id.rsplit(".", 1)[-1]
-            key = _segment_key(segment)
+            key = segment_key(segment)
             if previous is not None and key <= previous[0]:
                 self.error(
                     "PR203",

@@ -141,6 +141,20 @@ class UnitEvaluation:
         self.deductions: list[Deduction] = []
         self.documents, self.provenance_texts = _texts_of(compiled)
 
+    @classmethod
+    def of(
+        cls, compiled: CompiledRuleset, facts: Facts, index: int, *, stage: Stage = "final"
+    ) -> UnitEvaluation:
+        """The evaluation of unit number `index` of a facts file, located in that file."""
+        return cls(
+            compiled,
+            facts.units[index],
+            stage=stage,
+            year=facts.document.year,
+            facts_map=facts.source_map,
+            unit_path=("units", index),
+        )
+
     # -- locations
     def item_path(self, item_id: str, *rest: str | int) -> Path:
         return (*self.unit_path, "items", item_id, *rest)
@@ -830,16 +844,22 @@ def evaluate_unit(
     year: int | None = None,
     facts: Facts | None = None,
 ) -> UnitResult:
-    """Evaluate one unit. With `facts`, diagnostics and explanations point into its file."""
-    facts_map = facts.source_map if facts is not None else None
+    """Evaluate one unit. With `facts` (the file `unit` comes from), diagnostics and
+    explanations point into that file, and the year defaults to the file's."""
+    if facts is None:
+        return UnitEvaluation(compiled, unit, stage=stage, year=year).run()
     unit_path: Path = ()
-    if facts is not None:
-        try:
-            unit_path = ("units", facts.units.index(unit))
-        except ValueError:
-            unit_path = ()
+    for i, candidate in enumerate(facts.units):
+        if candidate is unit:
+            unit_path = ("units", i)
+            break
     return UnitEvaluation(
-        compiled, unit, stage=stage, year=year, facts_map=facts_map, unit_path=unit_path
+        compiled,
+        unit,
+        stage=stage,
+        year=year if year is not None else facts.document.year,
+        facts_map=facts.source_map,
+        unit_path=unit_path,
     ).run()
 
 
@@ -870,12 +890,6 @@ def check_cohort(compiled: CompiledRuleset, facts: Facts) -> list[Diagnostic]:
 def evaluate_units(
     compiled: CompiledRuleset, facts: Facts, *, stage: Stage = "final"
 ) -> Iterable[UnitResult]:
-    for i, unit in enumerate(facts.units):
-        yield UnitEvaluation(
-            compiled,
-            unit,
-            stage=stage,
-            year=facts.document.year,
-            facts_map=facts.source_map,
-            unit_path=("units", i),
-        ).run()
+    """Every unit of a facts file, in the file's order."""
+    for i in range(len(facts.units)):
+        yield UnitEvaluation.of(compiled, facts, i, stage=stage).run()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parindex_rules.compile.compiled import ROOT_ID, CompiledNode, CompiledRuleset
-from parindex_rules.evaluate.engine import Stage, UnitEvaluation
+from parindex_rules.evaluate.engine import Stage, evaluate_unit
 from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.loader.facts import Facts
 from parindex_rules.model.facts import UnitFacts
@@ -129,18 +129,7 @@ def compare_stages(
     """Evaluate `unit` at the self and appraised stages and compare them."""
 
     def run(stage: Stage) -> UnitResult:
-        unit_path: tuple[str | int, ...] = ()
-        facts_map = None
-        run_year = year
-        if facts is not None:
-            facts_map = facts.source_map
-            run_year = year if year is not None else facts.document.year
-            for i, candidate in enumerate(facts.units):
-                if candidate is unit:
-                    unit_path = ("units", i)
-        return UnitEvaluation(
-            compiled, unit, stage=stage, year=run_year, facts_map=facts_map, unit_path=unit_path
-        ).run()
+        return evaluate_unit(compiled, unit, stage=stage, year=year, facts=facts)
 
     own, appraised = run("self"), run("appraised")
     comparison = StageComparison(unit.unit, unit.name, own, appraised)

@@ -7,6 +7,7 @@ evaluation never meets a type it did not expect.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -84,7 +85,7 @@ def _guard(value: Number) -> Number:
     return value
 
 
-class Expr:
+class Expr(ABC):
     """Base of compiled nodes. `text` is the node's own source, for explanations."""
 
     __slots__ = ("text", "type")
@@ -93,8 +94,9 @@ class Expr:
         self.text = text
         self.type = type_
 
-    def evaluate(self, env: Env) -> Value:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def evaluate(self, env: Env) -> Value:
+        """The node's value in `env`."""
 
     def names(self) -> set[str]:
         return set()

@@ -34,6 +34,7 @@ from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError
 from parindex_rules.diagnostics import Path as NodePath
 from parindex_rules.loader.resolve import looks_like_path, resolve
 from parindex_rules.loader.yaml import LoadedDocument, SourceMap, decode, load_yaml_text
+from parindex_rules.model.common import segment_key
 from parindex_rules.model.ruleset import Extends
 from parindex_rules.model.validate import validate
 
@@ -440,19 +441,7 @@ def _id(node: Any) -> str | None:
 
 def id_sort_key(node_id: str) -> tuple[tuple[int, str], ...]:
     """The decision's order of ids: numbers compared as numbers, Roman numerals by value."""
-    return tuple(_segment_key(part) for part in node_id.split("."))
-
-
-def _segment_key(segment: str) -> tuple[int, str]:
-    roman = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-    if segment and all(c in roman for c in segment):
-        value = 0
-        for i, c in enumerate(segment):
-            v = roman[c]
-            value += -v if i + 1 < len(segment) and roman[segment[i + 1]] > v else v
-        return (value, "")
-    digits = "".join(c for c in segment if c.isdigit())
-    return (int(digits) if digits else 0, segment[len(digits) :])
+    return tuple(segment_key(part) for part in node_id.split("."))
 
 
 def _insertion_point(ids: list[str | None], node_id: str | None) -> int:

@@ -227,17 +227,7 @@ def load_yaml_text(
             [Diagnostic.make("PR004", _one_line(str(exc)), file=name, line=1, column=1)]
         ) from None
     except RecursionError:
-        raise DiagnosticError(
-            [
-                Diagnostic.make(
-                    "PR903",
-                    f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
-                    file=name,
-                    line=1,
-                    column=1,
-                )
-            ]
-        ) from None
+        raise DiagnosticError([_too_deep(name)]) from None
     if node is None or (
         isinstance(node, ScalarNode) and node.tag == _TAG + "null" and node.value == ""
     ):
@@ -276,6 +266,17 @@ class _TooDeep(Exception):
     """A tree from the C composer nests deeper than the limit."""
 
 
+def _too_deep(name: str) -> Diagnostic:
+    """Python's own parsers ran out of stack: the file nests too deep (position unknown)."""
+    return Diagnostic.make(
+        "PR903",
+        f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
+        file=name,
+        line=1,
+        column=1,
+    )
+
+
 def _check_json(text: str, name: str) -> None:
     """A .json file must be JSON, not merely YAML that happens to parse (trailing commas...)."""
     try:
@@ -285,17 +286,7 @@ def _check_json(text: str, name: str) -> None:
             [Diagnostic.make("PR011", exc.msg, file=name, line=exc.lineno, column=exc.colno)]
         ) from None
     except RecursionError:
-        raise DiagnosticError(
-            [
-                Diagnostic.make(
-                    "PR903",
-                    f"collections nest deeper than {limits.MAX_YAML_DEPTH} levels",
-                    file=name,
-                    line=1,
-                    column=1,
-                )
-            ]
-        ) from None
+        raise DiagnosticError([_too_deep(name)]) from None
 
 
 class _AliasNode(ScalarNode):

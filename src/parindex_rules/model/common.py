@@ -96,3 +96,19 @@ IsoDate = Annotated[
     BeforeValidator(_to_text_date),
     WithJsonSchema({"type": "string", "format": "date"}),
 ]
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def segment_key(segment: str) -> tuple[int, str]:
+    """Where one part of an id falls in the decision's order: numbers as numbers ("10" after
+    "9"), Roman numerals by value ("IX" before "X"), a letter suffix after its number ("2a")."""
+    if segment and all(c in _ROMAN for c in segment):
+        value = 0
+        for i, c in enumerate(segment):
+            v = _ROMAN[c]
+            value += -v if i + 1 < len(segment) and _ROMAN[segment[i + 1]] > v else v
+        return (value, "")
+    digits = "".join(c for c in segment if c.isdigit())
+    return (int(digits) if digits else 0, segment[len(digits) :])

@@ -180,15 +180,8 @@ class _Cohort:
         self.position = {leaf: i for i, leaf in enumerate(self.leaves)}
         evaluations = []
         problems: list[Any] = []
-        for i, unit in enumerate(facts.units):
-            evaluation = UnitEvaluation(
-                compiled,
-                unit,
-                stage=stage,
-                year=facts.document.year,
-                facts_map=facts.source_map,
-                unit_path=("units", i),
-            )
+        for i in range(len(facts.units)):
+            evaluation = UnitEvaluation.of(compiled, facts, i, stage=stage)
             result = evaluation.run()
             problems.extend(d for d in result.diagnostics if d.is_error)
             evaluations.append((evaluation, result))
