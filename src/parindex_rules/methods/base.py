@@ -134,6 +134,8 @@ def outcome_problem(outcome: Any) -> str | None:
     """
     if not isinstance(outcome, Outcome):
         return f"evaluate() returned {type(outcome).__name__}, not an Outcome"
+    if _well_formed(outcome):
+        return None
     score = outcome.score
     if isinstance(score, bool) or not isinstance(score, (Decimal, Fraction)):
         return (
@@ -155,6 +157,36 @@ def outcome_problem(outcome: Any) -> str | None:
     ):
         return "Outcome.inputs must be a list of (name, value, where from) texts"
     return None
+
+
+def _well_formed(outcome: Outcome) -> bool:
+    """The common case, checked in one pass: an exact finite score and plain texts."""
+    score = outcome.score
+    kind = type(score)
+    if kind is Decimal:
+        if not score.is_finite():  # type: ignore[union-attr]
+            return False
+    elif kind is not Fraction:
+        return False
+    for texts in (outcome.steps, outcome.notes, outcome.caps):
+        if type(texts) is not list:
+            return False
+        for text in texts:
+            if type(text) is not str:
+                return False
+    for text in (outcome.matched, outcome.zero_reason, outcome.not_applicable):
+        if text is not None and type(text) is not str:
+            return False
+    inputs = outcome.inputs
+    if type(inputs) is not list:
+        return False
+    for entry in inputs:
+        if type(entry) is not tuple or len(entry) != 3:
+            return False
+        for part in entry:
+            if type(part) is not str:
+                return False
+    return True
 
 
 class ScoringMethod(ABC):
