@@ -174,8 +174,8 @@ def _well_formed(outcome: Outcome) -> bool:
         for text in texts:
             if type(text) is not str:
                 return False
-    for text in (outcome.matched, outcome.zero_reason, outcome.not_applicable):
-        if text is not None and type(text) is not str:
+    for optional in (outcome.matched, outcome.zero_reason, outcome.not_applicable):
+        if optional is not None and type(optional) is not str:
             return False
     inputs = outcome.inputs
     if type(inputs) is not list:
