@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,19 +47,67 @@ class Deduction:
     reason: str | None
 
 
-@dataclass
 class NodeResult:
-    """One node's exact score and maximum at one stage, and its explanation."""
+    """One node's exact score and maximum at one stage, and its explanation.
 
-    id: str
-    name: str
-    level: str
-    origin: str
-    max: Number
-    score: Number | None
-    status: str
-    provisional: bool
-    explanation: Explanation
+    The engine records what the explanation needs while it evaluates, and makes the
+    :class:`Explanation` itself (its texts included) the first time it is asked for: most
+    results are ranked or summed, never read line by line.
+    """
+
+    __slots__ = (
+        "_explanation",
+        "_make_explanation",
+        "id",
+        "level",
+        "max",
+        "name",
+        "origin",
+        "provisional",
+        "score",
+        "status",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        level: str,
+        origin: str,
+        max: Number,
+        score: Number | None,
+        status: str,
+        provisional: bool,
+        explanation: Explanation | Callable[[], Explanation],
+    ) -> None:
+        """`explanation` is the record, or a function that makes it (called once, on demand)."""
+        self.id = id
+        self.name = name
+        self.level = level
+        self.origin = origin
+        self.max = max
+        self.score = score
+        self.status = status
+        self.provisional = provisional
+        if isinstance(explanation, Explanation):
+            self._explanation: Explanation | None = explanation
+            self._make_explanation: Callable[[], Explanation] | None = None
+        else:
+            self._explanation = None
+            self._make_explanation = explanation
+
+    @property
+    def explanation(self) -> Explanation:
+        if self._explanation is None:
+            assert self._make_explanation is not None
+            self._explanation = self._make_explanation()
+            self._make_explanation = None
+        return self._explanation
+
+    @explanation.setter
+    def explanation(self, value: Explanation) -> None:
+        self._explanation = value
+        self._make_explanation = None
 
     @property
     def index(self) -> Number | None:
@@ -69,6 +118,32 @@ class NodeResult:
 
     def explain(self) -> Explanation:
         return self.explanation
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.id,
+            self.name,
+            self.level,
+            self.origin,
+            self.max,
+            self.score,
+            self.status,
+            self.provisional,
+            self.explanation,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, NodeResult)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as a dataclass)
+
+    def __repr__(self) -> str:
+        names = ("id", "name", "level", "origin", "max", "score", "status", "provisional")
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in names)
+        return f"NodeResult({shown}, explanation={self.explanation!r})"
 
 
 @dataclass
