@@ -30,6 +30,7 @@ from decimal import (
 )
 from enum import Enum
 from fractions import Fraction
+from math import gcd
 
 from parindex_rules import limits
 
@@ -135,7 +136,13 @@ def _parse_decimal(value: object) -> Decimal:
 
 def fraction_to_decimal(value: Fraction) -> Decimal | None:
     """The exact decimal of a fraction, or None when it has no finite decimal form."""
-    den = value.denominator
+    return _finite_decimal(value.numerator, value.denominator)
+
+
+def _finite_decimal(numerator: int, denominator: int) -> Decimal | None:
+    """The exact decimal of numerator / denominator (in lowest terms, denominator > 0), with
+    as few places as it needs, or None when it has no finite decimal form."""
+    den = denominator
     twos = fives = 0
     while den % 2 == 0:
         den //= 2
@@ -146,9 +153,22 @@ def fraction_to_decimal(value: Fraction) -> Decimal | None:
     if den != 1:
         return None
     places = max(twos, fives)
-    scaled = value.numerator * (10**places) // value.denominator
+    scaled = numerator * (10**places) // denominator
     # Built from text, which is always exact (a context would round past its precision).
     return Decimal(f"{scaled}E-{places}")
+
+
+def _rational(numerator: int, denominator: int) -> Number:
+    """numerator / denominator (denominator != 0) as :func:`normalize` gives it: a decimal
+    whenever the value has a finite decimal form, else a fraction."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    common = gcd(numerator, denominator)
+    if common != 1:
+        numerator //= common
+        denominator //= common
+    exact = _finite_decimal(numerator, denominator)
+    return exact if exact is not None else Fraction(numerator, denominator)
 
 
 def normalize(value: Number) -> Number:
@@ -167,43 +187,56 @@ def as_fraction(value: Number) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
+# Decimals add, subtract and multiply exactly in the EXACT context; when a result would need
+# more digits, or a fraction takes part, the operation is done on the exact integer ratios of
+# the operands (the same value Fraction arithmetic gives, without building the fractions).
+
+
 def add(a: Number, b: Number) -> Number:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.add(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) + as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * db + nb * da, da * db)
 
 
 def sub(a: Number, b: Number) -> Number:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.subtract(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) - as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * db - nb * da, da * db)
 
 
 def mul(a: Number, b: Number) -> Number:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.multiply(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) * as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * nb, da * db)
 
 
 def div(a: Number, b: Number) -> Number:
     """Exact a / b. Dividing by zero raises ZeroDivisionError (callers apply the rule's policy)."""
     if b == 0:
         raise ZeroDivisionError("division by zero")
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.divide(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) / as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * db, da * nb)
 
 
 def total(values: Iterable[Number]) -> Number:
@@ -301,7 +334,9 @@ def format_rounded(value: Number, places: int, mode: RoundingMode) -> str:
 
 def compare(a: Number, b: Number) -> int:
     """-1, 0 or 1, exactly, whatever mix of decimals and fractions."""
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         return (a > b) - (a < b)
-    fa, fb = as_fraction(a), as_fraction(b)
-    return (fa > fb) - (fa < fb)
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    left, right = na * db, nb * da  # denominators are positive
+    return (left > right) - (left < right)

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 from typing import Any, Literal
 
 from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.compile.compiled import ROOT_ID, CompiledNode, CompiledRuleset
 from parindex_rules.diagnostics import Diagnostic, Path
-from parindex_rules.evaluate.explanation import Explanation, InputRecord
+from parindex_rules.evaluate.explanation import Explanation
 from parindex_rules.evaluate.plan import NodePlan, plan_of
+from parindex_rules.evaluate.records import EvidenceEffect, Explainer, Read, Value
 from parindex_rules.evaluate.result import Deduction, NodeResult, UnitResult
 from parindex_rules.expr.nodes import (
     Env,
@@ -37,7 +36,6 @@ from parindex_rules.methods.base import (
     EvalContext,
     FactProblem,
     LeafInfo,
-    Outcome,
     outcome_problem,
 )
 from parindex_rules.model.facts import ItemFacts, UnitFacts
@@ -86,24 +84,6 @@ def stage_includes(stage: str, origin: Origin) -> bool:
     return stage == "final" or origin.self_assessable
 
 
-@dataclass(slots=True)
-class _Value:
-    """A value read from the facts (or derived), with what it is and where it was written.
-
-    Where it came from is shown in explanations as ``label (FILE:LINE:COL)``; that text is
-    made only when an explanation is asked for (:meth:`UnitEvaluation.source`). An empty
-    `path` means `label` is the whole text.
-    """
-
-    value: Any
-    label: str
-    path: Path = ()
-
-
-#: A value a rule read while scoring a leaf: its name, value, label and path (as in _Value).
-_Read = tuple[str, Number, str, Path]
-
-
 class _Reported(MissingValue):
     """An input whose value was refused (and already reported): the leaf fails quietly."""
 
@@ -113,38 +93,6 @@ class _Failed:
 
     def __init__(self, signal: EvaluationSignal) -> None:
         self.signal = signal
-
-
-@dataclass(frozen=True, slots=True)
-class _OutcomeCopy:
-    """The method's part of a leaf's explanation, copied as the method returned it."""
-
-    matched: str | None
-    steps: tuple[str, ...]
-    caps: tuple[str, ...]
-    notes: tuple[str, ...]
-    zero_reason: str | None
-    inputs: tuple[tuple[str, str, str], ...]
-
-    @classmethod
-    def of(cls, outcome: Outcome) -> _OutcomeCopy:
-        return cls(
-            outcome.matched,
-            tuple(outcome.steps),
-            tuple(outcome.caps),
-            tuple(outcome.notes),
-            outcome.zero_reason,
-            tuple(outcome.inputs),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _EvidenceEffect:
-    """What the evidence policy did to a leaf's score: its explanation says so."""
-
-    policy: str  # "required": scored 0 without evidence; "explanation": flagged
-    score: Number  # the score before the policy applied
-    quote: str
 
 
 class UnitEvaluation:
@@ -173,12 +121,23 @@ class UnitEvaluation:
         self.places = self.doc.rounding.places
         self.rounding = self.doc.rounding.mode
         self.diagnostics: list[Diagnostic] = []
-        self.inputs: dict[str, _Value | MissingValue] = {}
-        self.derived: dict[str, _Value | _Failed] = {}
+        self.inputs: dict[str, Value | MissingValue] = {}
+        self.derived: dict[str, Value | _Failed] = {}
         self.results: dict[str, NodeResult] = {}
         self.deductions: list[Deduction] = []
         self.documents = self.plan.documents
-        self._located = bool(self.facts_map.values or self.facts_map.keys)
+        self.explainer = Explainer(
+            stage=stage,
+            places=self.places,
+            rounding=self.rounding,
+            facts_map=self.facts_map,
+            not_applicable=self.doc.policies.not_applicable.value,
+        )
+        self._items_path: Path = (*unit_path, "items")
+        #: Past the self stage, items no round appraised are missing (the `unappraised` policy).
+        self._unappraised_is_missing = (
+            stage != "self" and self.doc.policies.unappraised.value == "missing"
+        )
 
     @classmethod
     def of(
@@ -196,16 +155,10 @@ class UnitEvaluation:
 
     # -- locations
     def item_path(self, item_id: str, *rest: str | int) -> Path:
-        return (*self.unit_path, "items", item_id, *rest)
+        return (*self._items_path, item_id, *rest)
 
     def where(self, path: Path, what: str) -> str:
-        if not self._located:
-            return what
-        return f"{what} ({self.facts_map.where(path)})"
-
-    def source(self, value: _Value) -> str:
-        """Where a value came from, as explanations show it."""
-        return self.where(value.path, value.label) if value.path else value.label
+        return self.explainer.where(path, what)
 
     def problem(
         self,
@@ -340,56 +293,65 @@ class UnitEvaluation:
     # -- inputs (raw figures) for this stage
     def _read_inputs(self) -> None:
         items = self.unit.items
+        inputs = self.inputs
         for plan, names in self.plan.input_owners:
-            owner = plan.id
-            node = plan.node
-            item = items.get(owner)
-            merged: dict[str, _Value] = {}
-            refused: set[str] = set()
-            for raw, path, label in self._input_layers(plan, item):
-                mapping = self._as_mapping(node, raw, path)
-                if mapping is None:
-                    continue
-                for name, value in mapping.items():
-                    if name not in node.inputs:
-                        close = difflib.get_close_matches(str(name), list(node.inputs), n=1)
-                        self.problem(
-                            "PR512",
-                            f"item {owner} has no input {name!r}",
-                            (*path, name) if isinstance(raw, dict) else path,
-                            key=isinstance(raw, dict),
-                            hint=(f"did you mean {close[0]!r}? " if close else "")
-                            + "inputs: "
-                            + ", ".join(node.inputs),
-                        )
-                        continue
-                    if value is None:
-                        continue
-                    value_path = (*path, name) if isinstance(raw, dict) else path
-                    number = self._input_value(name, value, value_path)
-                    if number is None:
-                        refused.add(name)
-                    else:
-                        refused.discard(name)
-                        merged[name] = _Value(number, label, value_path)
+            item = items.get(plan.id)
+            if item is None:
+                for name in names:
+                    inputs[name] = MissingValue(name)
+                continue
+            merged, refused = self._merge_layers(plan, item)
             for name in names:
-                if item is not None and not item.applicable:
-                    self.inputs[name] = MissingValue(f"{name} (item {owner} is not applicable)")
+                if not item.applicable:
+                    inputs[name] = MissingValue(f"{name} (item {plan.id} is not applicable)")
                 elif name in refused:
-                    self.inputs[name] = _Reported(name)
+                    inputs[name] = _Reported(name)
                 elif name in merged:
-                    self.inputs[name] = merged[name]
-                elif item is not None and self._unappraised_missing(item):
-                    self.inputs[name] = MissingValue(
+                    inputs[name] = merged[name]
+                elif self._unappraised_missing(item):
+                    inputs[name] = MissingValue(
                         f"{name} (no appraisal round, and the ruleset's `unappraised` policy "
                         "is `missing`)"
                     )
                 else:
-                    self.inputs[name] = MissingValue(name)
+                    inputs[name] = MissingValue(name)
 
-    def _input_layers(self, plan: NodePlan, item: ItemFacts | None) -> list[tuple[Any, Path, str]]:
-        if item is None:
-            return []
+    def _merge_layers(self, plan: NodePlan, item: ItemFacts) -> tuple[dict[str, Value], set[str]]:
+        """An item's inputs for this stage: each round restates some of the values before it.
+        Also the names whose last value given was refused (and reported)."""
+        node = plan.node
+        merged: dict[str, Value] = {}
+        refused: set[str] = set()
+        for raw, path, label in self._input_layers(plan, item):
+            is_mapping = isinstance(raw, dict)
+            mapping = raw if is_mapping else self._as_mapping(node, raw, path)
+            if mapping is None:
+                continue
+            for name, value in mapping.items():
+                value_path = (*path, name) if is_mapping else path
+                if name not in node.inputs:
+                    close = difflib.get_close_matches(str(name), list(node.inputs), n=1)
+                    self.problem(
+                        "PR512",
+                        f"item {plan.id} has no input {name!r}",
+                        value_path,
+                        key=is_mapping,
+                        hint=(f"did you mean {close[0]!r}? " if close else "")
+                        + "inputs: "
+                        + ", ".join(node.inputs),
+                    )
+                    continue
+                if value is None:
+                    continue
+                number = self._input_value(name, value, value_path)
+                if number is None:
+                    refused.add(name)
+                else:
+                    refused.discard(name)
+                    merged[name] = Value(number, label, value_path)
+        return merged, refused
+
+    def _input_layers(self, plan: NodePlan, item: ItemFacts) -> list[tuple[Any, Path, str]]:
         if self._unappraised_missing(item):
             # As for scores given directly: without an appraisal round the item is missing.
             return []
@@ -406,15 +368,9 @@ class UnitEvaluation:
 
     def _unappraised_missing(self, item: ItemFacts) -> bool:
         """Past the self stage, an item no round appraised is missing when the ruleset says so."""
-        return (
-            self.stage != "self"
-            and not any(r is not None for r in item.appraisal or [])
-            and self.doc.policies.unappraised.value == "missing"
-        )
+        return self._unappraised_is_missing and not any(r is not None for r in item.appraisal or [])
 
     def _as_mapping(self, node: CompiledNode, raw: Any, path: Path) -> dict[str, Any] | None:
-        if isinstance(raw, dict):
-            return raw
         if len(node.inputs) == 1:  # a scalar is the item's only input
             return {next(iter(node.inputs)): raw}
         self.problem(
@@ -433,10 +389,11 @@ class UnitEvaluation:
         except NotADecimal as exc:
             self.problem("PR504", f"input {name} must be a number: {exc}", path)
             return None
-        for low, high, what in self.plan.input_limits[name]:
-            if what == "a count" and value != value.to_integral_value():
-                self.problem("PR504", f"input {name} is a count: {raw} is not a whole number", path)
-                return None
+        check = self.plan.input_checks[name]
+        if check.whole and value != value.to_integral_value():
+            self.problem("PR504", f"input {name} is a count: {raw} is not a whole number", path)
+            return None
+        for low, high, what in check.limits:
             if (low is not None and value < low) or (high is not None and value > high):
                 span = f"{format_exact(low) if low is not None else '-∞'} to " + (
                     format_exact(high) if high is not None else "+∞"
@@ -450,7 +407,7 @@ class UnitEvaluation:
         return value
 
     # -- derived values
-    def _lookup(self, name: str, reads: list[_Read] | None, plan: NodePlan | None) -> Number:
+    def _lookup(self, name: str, reads: list[Read] | None, plan: NodePlan | None) -> Number:
         """The value of `name` for a formula: the item's maximum, an input, a derived value or
         a parameter. What a leaf's rule reads is recorded in `reads`, for its explanation."""
         if plan is not None and name == "max":
@@ -460,7 +417,9 @@ class UnitEvaluation:
         entry = self.inputs.get(name)
         if entry is not None:
             if isinstance(entry, MissingValue):
-                raise entry
+                # A fresh signal: the stored one, once raised, would hold this evaluation
+                # through its traceback's frames (a cycle only the cycle collector frees).
+                raise type(entry)(entry.name)
             if reads is not None:
                 reads.append((name, entry.value, entry.label, entry.path))
             value: Number = entry.value
@@ -480,7 +439,7 @@ class UnitEvaluation:
             return param
         raise MissingValue(name)
 
-    def _lookup_factory(self, reads: list[_Read] | None, node: CompiledNode | None) -> Any:
+    def _lookup_factory(self, reads: list[Read] | None, node: CompiledNode | None) -> Any:
         plan = self.plan.nodes[node.id] if node is not None else None
 
         def lookup(name: str) -> Number:
@@ -497,49 +456,10 @@ class UnitEvaluation:
             except EvaluationSignal as signal:
                 self.derived[name] = _Failed(signal)
                 continue
-            self.derived[name] = _Value(
+            self.derived[name] = Value(
                 value,
                 f"derived value = {derived.formula.text} ({derived.file}:{derived.line})",
             )
-
-    # -- explanations
-    def _explanation(
-        self, plan: NodePlan, status: str, score: Number | None, max_: Number
-    ) -> Explanation:
-        return Explanation(
-            node=plan.id,
-            name=plan.name,
-            level=plan.level,
-            stage=self.stage,
-            origin=plan.origin_label,
-            status=status,
-            score=score,
-            max=max_,
-            places=self.places,
-            rounding=self.rounding,
-            location=plan.location,
-            provenance=plan.provenance,
-            provisional=plan.provisional,
-            method=plan.method_name,
-            rule=plan.rule,
-        )
-
-    def _leaf_explanation(self, plan: NodePlan, item: ItemFacts | None) -> Explanation:
-        """A leaf's explanation before its method ran: what it is and its evidence."""
-        explanation = self._explanation(plan, "scored", None, plan.max)
-        explanation.evidence = [_evidence_text(e) for e in (item.evidence if item else [])]
-        return explanation
-
-    def _inputs_read(self, given: _Value | None, reads: list[_Read]) -> list[InputRecord]:
-        records = (
-            []
-            if given is None
-            else [InputRecord("value given", _show(given.value), self.source(given))]
-        )
-        for name, value, label, path in reads:
-            source = self.where(path, label) if path else label
-            records.append(InputRecord(name, format_exact(value), source))
-        return records
 
     def _result(
         self,
@@ -568,28 +488,26 @@ class UnitEvaluation:
         item = self.unit.items.get(plan.id)
         if not (plan.self_assessable or self.stage == "final"):
             return self._result(
-                plan, "not_in_stage", None, ZERO, partial(self._explain_not_in_stage, plan)
+                plan, "not_in_stage", None, ZERO, partial(self.explainer.not_in_stage, plan)
             )
         if item is not None and not item.applicable:
             return self._not_applicable(plan, item.reason or "không áp dụng", ())
-        reads: list[_Read] = []
-        given: _Value | None = None
-        picked: _Value | None = None
+        reads: list[Read] = []
+        picked: Value | None = None
         try:
             value: Any = None
-            if plan.reads == "survey":
-                if item is not None and item.survey is not None:
-                    survey_path = self.item_path(plan.id, "survey")
-                    picked = _Value(item.survey, "survey values", survey_path)
-                    value = method.read(item.survey)
-                else:
-                    value = method.read({})
-            elif plan.reads == "assessment":
+            if plan.reads == "assessment":
                 picked = self._pick(plan, item)
                 if picked is None:
                     raise MissingValue(self._missing_text(plan))
                 value = method.read(picked.value)
-                given = picked
+            elif plan.reads == "survey":
+                if item is not None and item.survey is not None:
+                    survey_path = self.item_path(plan.id, "survey")
+                    picked = Value(item.survey, "survey values", survey_path)
+                    value = method.read(item.survey)
+                else:
+                    value = method.read({})
             outcome = method.evaluate(context.at(plan, value, picked, reads))
             broken = outcome_problem(outcome)
         except FactProblem as problem:
@@ -629,11 +547,10 @@ class UnitEvaluation:
             )
         if outcome.not_applicable is not None:
             return self._not_applicable(plan, outcome.not_applicable, tuple(outcome.steps))
-        copy = _OutcomeCopy.of(outcome)
         score = outcome.score
         if compare(score, ZERO) < 0 or compare(score, plan.max) > 0:
             code = "PR520" if compare(score, ZERO) < 0 else "PR506"
-            explanation = self._explain_scored(plan, item, given, reads, copy, None, None)
+            explanation = self.explainer.scored(plan, item, picked, reads, outcome, None, None)
             return self._failed(
                 plan,
                 item,
@@ -644,74 +561,34 @@ class UnitEvaluation:
                 "scores are never clamped silently: check the facts, or declare `cap: true`",
                 explanation,
             )
-        score, effect = self._evidence(plan, item, score)
-        return self._result(
-            plan,
-            "scored",
-            score,
-            plan.max,
-            partial(self._explain_scored, plan, item, given, reads, copy, effect, score),
-        )
+        effect = None
+        if plan.checks_evidence and item is not None and not item.evidence:
+            score, effect = self._evidence(plan, item, score)
+        # The method's Outcome is kept as it is: its part of the explanation.
+        explain = partial(self.explainer.scored, plan, item, picked, reads, outcome, effect, score)
+        return self._result(plan, "scored", score, plan.max, explain)
 
-    def _explain_not_in_stage(self, plan: NodePlan) -> Explanation:
-        explanation = self._explanation(plan, "not_in_stage", None, ZERO)
-        explanation.notes.append(
-            f"{plan.origin.value} item: not self-assessed, so not part of the {self.stage} stage"
-        )
-        return explanation
-
-    def _explain_scored(
-        self,
-        plan: NodePlan,
-        item: ItemFacts | None,
-        given: _Value | None,
-        reads: list[_Read],
-        outcome: _OutcomeCopy,
-        effect: _EvidenceEffect | None,
-        score: Number | None,
-    ) -> Explanation:
-        explanation = self._leaf_explanation(plan, item)
-        explanation.inputs = self._inputs_read(given, reads)
-        explanation.inputs.extend(InputRecord(*i) for i in outcome.inputs)
-        explanation.matched = outcome.matched
-        explanation.steps = list(outcome.steps)
-        explanation.caps = list(outcome.caps)
-        explanation.notes.extend(outcome.notes)
-        explanation.zero_reason = outcome.zero_reason
-        explanation.formula = plan.formula
-        if effect is not None and effect.policy == "required":
-            explanation.caps.append(
-                f"{format_exact(effect.score)} → 0: no evidence document (tài liệu kiểm chứng)"
-            )
-            explanation.zero_reason = (
-                f"no evidence document: the ruleset gives no points without one{effect.quote}"
-            )
-        elif effect is not None:
-            explanation.notes.append(
-                "no evidence and no explanation: flagged for the appraisal council" + effect.quote
-            )
-        explanation.score = score
-        return explanation
-
-    def _pick(self, plan: NodePlan, item: ItemFacts | None) -> _Value | None:
+    def _pick(self, plan: NodePlan, item: ItemFacts | None) -> Value | None:
+        """The value the stage reads: the self score, else the last appraisal round given."""
         if item is None:
             return None
         if self.stage == "self":
             if item.self_ is None:
                 return None
-            return _Value(item.self_, "self-assessment", self.item_path(plan.id, "self"))
-        rounds = item.appraisal or []
-        for r in range(len(rounds) - 1, -1, -1):
-            if rounds[r] is not None:
-                path = self.item_path(plan.id, "appraisal", r)
-                return _Value(rounds[r], f"appraisal round {r + 1}", path)
+            return Value(item.self_, "self-assessment", (*self._items_path, plan.id, "self"))
+        rounds = item.appraisal
+        if rounds:
+            for r in range(len(rounds) - 1, -1, -1):
+                if rounds[r] is not None:
+                    path = (*self._items_path, plan.id, "appraisal", r)
+                    return Value(rounds[r], f"appraisal round {r + 1}", path)
         if (
             item.self_ is not None
             and plan.self_assessable
             and self.doc.policies.unappraised.value == "self"
         ):
             label = "self-assessment, no appraisal round: the self score stands"
-            return _Value(item.self_, label, self.item_path(plan.id, "self"))
+            return Value(item.self_, label, (*self._items_path, plan.id, "self"))
         return None
 
     def _missing_text(self, plan: NodePlan) -> str:
@@ -722,7 +599,7 @@ class UnitEvaluation:
         return f"the council's appraisal of item {plan.id}"
 
     def _missing(self, plan: NodePlan, item: ItemFacts | None, missing: MissingValue) -> NodeResult:
-        explanation = self._leaf_explanation(plan, item)
+        explanation = self.explainer.leaf(plan, item)
         path = self.item_path(plan.id)
         if isinstance(missing, _Reported):
             explanation.status = "error"
@@ -758,12 +635,12 @@ class UnitEvaluation:
         item: ItemFacts | None,
         code: str,
         message: str,
-        picked: _Value | None,
+        picked: Value | None,
         hint: str | None,
         explanation: Explanation | None = None,
     ) -> NodeResult:
         if explanation is None:
-            explanation = self._leaf_explanation(plan, item)
+            explanation = self.explainer.leaf(plan, item)
         # Point at the value itself when we know which one was read.
         path = picked.path if picked is not None and picked.path else self.item_path(plan.id)
         if not message.startswith(f"item {plan.id}"):
@@ -784,37 +661,15 @@ class UnitEvaluation:
             "not_applicable",
             ZERO,
             max_,
-            partial(self._explain_not_applicable, plan, reason, steps, max_),
+            partial(self.explainer.not_applicable_leaf, plan, reason, steps, max_),
         )
 
-    def _explain_not_applicable(
-        self, plan: NodePlan, reason: str, steps: tuple[str, ...], max_: Number
-    ) -> Explanation:
-        if self.doc.policies.not_applicable.value == "applicable_maximum":
-            note = (
-                f"not applicable ({reason}): its {format_exact(plan.max)} points come off this "
-                "unit's maximum"
-            )
-        else:
-            note = (
-                f"not applicable ({reason}): scored 0; the ruleset keeps the declared maximum "
-                "as the denominator"
-            )
-        explanation = self._explanation(plan, "not_applicable", ZERO, max_)
-        explanation.steps = list(steps)
-        explanation.notes.append(note)
-        explanation.zero_reason = note
-        return explanation
-
     def _evidence(
-        self, plan: NodePlan, item: ItemFacts | None, score: Number
-    ) -> tuple[Number, _EvidenceEffect | None]:
-        """The score once the evidence policy applied, and what the policy did."""
-        if not plan.self_assessable or item is None or item.evidence:
-            return score, None
-        policy = plan.node.evidence or self.doc.policies.evidence
-        if policy.value == "none":
-            return score, None
+        self, plan: NodePlan, item: ItemFacts, score: Number
+    ) -> tuple[Number, EvidenceEffect | None]:
+        """The score of an item without evidence once the evidence policy applied, and what
+        the policy did."""
+        policy = plan.evidence
         quote = f' ("{policy.source.quote}")' if policy.source and policy.source.quote else ""
         if policy.value == "required":
             if compare(score, ZERO) > 0:
@@ -825,7 +680,7 @@ class UnitEvaluation:
                     self.item_path(plan.id),
                     key=True,
                 )
-                return ZERO, _EvidenceEffect("required", score, quote)
+                return ZERO, EvidenceEffect("required", score, quote)
             return ZERO, None
         if policy.value == "explanation" and not (item.explanation and item.explanation.strip()):
             self.problem(
@@ -835,7 +690,7 @@ class UnitEvaluation:
                 self.item_path(plan.id),
                 key=True,
             )
-            return score, _EvidenceEffect("explanation", score, quote)
+            return score, EvidenceEffect("explanation", score, quote)
         return score, None
 
     # -- parents
@@ -846,7 +701,7 @@ class UnitEvaluation:
         counted = [c for c in children if c.status != "not_in_stage"]
         if not counted or any(c.score is None for c in counted):
             status = "incomplete" if counted else "not_in_stage"
-            explain = partial(self._explain_parent, plan, children, max_, status, None, None, None)
+            explain = partial(self.explainer.parent, plan, children, max_, status, None, None, None)
             return self._result(plan, status, None, max_, explain)
         sum_: Number = ZERO
         for child, child_plan in zip(children, plan.children, strict=True):
@@ -861,52 +716,8 @@ class UnitEvaluation:
             elif compare(sum_, max_) > 0:
                 score = max_
                 clamp = f"{format_exact(sum_)} capped at the maximum {format_exact(max_)}"
-        explain = partial(self._explain_parent, plan, children, max_, "scored", sum_, score, clamp)
+        explain = partial(self.explainer.parent, plan, children, max_, "scored", sum_, score, clamp)
         return self._result(plan, "scored", score, max_, explain)
-
-    def _explain_parent(
-        self,
-        plan: NodePlan,
-        children: list[NodeResult],
-        max_: Number,
-        status: str,
-        sum_: Number | None,
-        score: Number | None,
-        clamp: str | None,
-    ) -> Explanation:
-        """A parent's explanation: its children's records, and their sum in words (`clamp`
-        says how the sum was kept within 0 and the maximum)."""
-        explanation = self._explanation(plan, status, None, max_)
-        explanation.children = [c.explanation for c in children]
-        counted = [
-            (child, child_plan)
-            for child, child_plan in zip(children, plan.children, strict=True)
-            if child.status != "not_in_stage"
-        ]
-        if status == "not_in_stage":
-            explanation.notes.append(f"no item of this node is part of the {self.stage} stage")
-            return explanation
-        if status == "incomplete":
-            broken = [child.id for child, _ in counted if child.score is None]
-            explanation.zero_reason = "no score: " + ", ".join(broken) + " could not be scored"
-            return explanation
-        assert sum_ is not None
-        terms = []
-        for child, child_plan in counted:
-            assert child.score is not None
-            if child_plan.penalty:
-                terms.append(f"− {format_exact(child.score)} ({child.id}, penalty)")
-            else:
-                tag = f" ({child.id}, bonus)" if child_plan.bonus else ""
-                terms.append(f"+ {format_exact(child.score)}{tag}")
-        text = " ".join(terms).lstrip("+ ")
-        explanation.steps.append(f"sum of {len(counted)} items: {text} = {format_exact(sum_)}")
-        if clamp is not None:
-            explanation.caps.append(clamp)
-        if score == 0:
-            explanation.zero_reason = "every item counted scored 0"
-        explanation.score = score
-        return explanation
 
 
 class _LeafContext(EvalContext):
@@ -917,39 +728,26 @@ class _LeafContext(EvalContext):
         self.stage = evaluation.stage
         self.year = evaluation.year
         self.survey_fallback = evaluation.doc.policies.survey_fallback.value
-        self._env = Env(self.lookup, evaluation.rounding)
+        self._rounding = evaluation.rounding
         self._plan: NodePlan | None = None
-        self._reads: list[_Read] | None = None
+        self._reads: list[Read] | None = None
 
     def at(
-        self, plan: NodePlan, value: Any, picked: _Value | None, reads: list[_Read]
+        self, plan: NodePlan, value: Any, picked: Value | None, reads: list[Read]
     ) -> _LeafContext:
         assert plan.method is not None
         self.leaf: LeafInfo = plan.method.leaf
         self.value = value
-        self.value_source = "" if picked is None else self.evaluation.source(picked)
+        self.value_source = "" if picked is None else self.evaluation.explainer.source(picked)
         self._plan = plan
         self._reads = reads
         return self
 
     def env(self) -> Env:
-        return self._env
+        return Env(self.lookup, self._rounding)
 
     def lookup(self, name: str) -> Number:
         return self.evaluation._lookup(name, self._reads, self._plan)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format_exact(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return str(value)
-
-
-def _evidence_text(evidence: Any) -> str:
-    parts = [p for p in (evidence.number, evidence.date, evidence.title, evidence.link) if p]
-    return " · ".join(str(p) for p in parts)
 
 
 def evaluate_unit(

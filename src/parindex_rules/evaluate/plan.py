@@ -13,10 +13,19 @@ from typing import Any
 
 from parindex_rules.compile.compiled import ROOT_ID, CompiledNode, CompiledRuleset
 from parindex_rules.methods.base import ScoringMethod
-from parindex_rules.model.ruleset import InputSpec, Origin
+from parindex_rules.model.ruleset import InputSpec, Origin, Sourced
 
 #: (low, high, what): an input outside [low, high] is refused (PR505); None is unbounded.
 Limit = tuple[Decimal | None, Decimal | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class InputCheck:
+    """What an input's values must be: whole (a count), and within the limits its kind and
+    declared range set, checked in this order."""
+
+    whole: bool
+    limits: tuple[Limit, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +48,10 @@ class NodePlan:
     #: The leaf's formula text (formula methods), shown in its explanation.
     formula: str | None
     reads: str
+    #: The evidence policy that applies (the node's own, else the ruleset's), and whether it
+    #: can change anything (a self-assessed item, a policy other than "none").
+    evidence: Sourced[Any]
+    checks_evidence: bool
     self_assessable: bool
     adjustment: bool
     penalty: bool
@@ -56,8 +69,8 @@ class Plan:
     parents: tuple[NodePlan, ...]
     #: Leaves that declare inputs, with their input names in declaration order.
     input_owners: tuple[tuple[NodePlan, tuple[str, ...]], ...]
-    #: Per input name, the limits its kind and declared range put on its values.
-    input_limits: dict[str, tuple[Limit, ...]]
+    #: Per input name, what its values must be.
+    input_checks: dict[str, InputCheck]
     documents: dict[str, str]
 
 
@@ -81,13 +94,13 @@ def _make_plan(compiled: CompiledRuleset) -> Plan:
     order = [*compiled.leaf_order, *compiled.parent_order]
     order += [i for i in compiled.nodes if i not in set(order)]
     for node_id in order:
-        nodes[node_id] = _node_plan(compiled.nodes[node_id], documents, nodes)
+        nodes[node_id] = _node_plan(compiled, compiled.nodes[node_id], documents, nodes)
     nodes = {node_id: nodes[node_id] for node_id in _result_order(compiled)}
     owners: dict[str, list[str]] = {}
     for name, owner in compiled.input_owner.items():
         owners.setdefault(owner, []).append(name)
-    limits = {
-        name: _limits(compiled.nodes[owner].inputs[name])
+    checks = {
+        name: _check(compiled.nodes[owner].inputs[name])
         for name, owner in compiled.input_owner.items()
     }
     return Plan(
@@ -96,7 +109,7 @@ def _make_plan(compiled: CompiledRuleset) -> Plan:
         leaves=tuple(nodes[i] for i in compiled.leaf_order),
         parents=tuple(nodes[i] for i in compiled.parent_order),
         input_owners=tuple((nodes[owner], tuple(names)) for owner, names in owners.items()),
-        input_limits=limits,
+        input_checks=checks,
         documents=documents,
     )
 
@@ -107,9 +120,13 @@ def _result_order(compiled: CompiledRuleset) -> list[str]:
 
 
 def _node_plan(
-    node: CompiledNode, documents: dict[str, str], done: dict[str, NodePlan]
+    compiled: CompiledRuleset,
+    node: CompiledNode,
+    documents: dict[str, str],
+    done: dict[str, NodePlan],
 ) -> NodePlan:
     method = node.method
+    evidence = node.evidence or compiled.document.policies.evidence
     formula: Any = getattr(method, "formula", None)
     children = tuple(done[c] for c in node.children)
     return NodePlan(
@@ -128,6 +145,8 @@ def _node_plan(
         method_name=method.name if method is not None else None,
         formula=getattr(formula, "text", None),
         reads=method.reads if method is not None else "assessment",
+        evidence=evidence,
+        checks_evidence=node.origin.self_assessable and evidence.value != "none",
         self_assessable=node.origin.self_assessable,
         adjustment=node.origin.adjustment,
         penalty=node.origin is Origin.PENALTY,
@@ -137,7 +156,7 @@ def _node_plan(
     )
 
 
-def _limits(spec: InputSpec) -> tuple[Limit, ...]:
+def _check(spec: InputSpec) -> InputCheck:
     limits: list[Limit] = []
     if spec.kind == "count":
         limits.append((Decimal(0), None, "a count"))
@@ -147,4 +166,4 @@ def _limits(spec: InputSpec) -> tuple[Limit, ...]:
         limits.append((Decimal(0), Decimal(1), "a ratio"))
     if spec.min is not None or spec.max is not None:
         limits.append((spec.min, spec.max, "declared range"))
-    return tuple(limits)
+    return InputCheck(whole=spec.kind == "count", limits=tuple(limits))
