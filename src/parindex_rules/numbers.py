@@ -90,7 +90,13 @@ def parse_decimal(value: object) -> Decimal:
     typed it meant. Booleans, non-finite values, thousands separators and numbers longer than
     :data:`limits.MAX_NUMBER_DIGITS` digits written out (1e999999) are refused.
     """
+    if type(value) is int and -_WHOLE_LIMIT < value < _WHOLE_LIMIT:
+        return Decimal(value)  # the common case: a whole number short enough
     return _within_limit(_parse_decimal(value), value)
+
+
+#: Whole numbers below this in size have at most MAX_NUMBER_DIGITS digits.
+_WHOLE_LIMIT = 10**limits.MAX_NUMBER_DIGITS
 
 
 def _within_limit(number: Decimal, written: object) -> Decimal:

@@ -49,7 +49,6 @@ from parindex_rules.numbers import (
     format_exact,
     parse_decimal,
     sub,
-    total,
 )
 from parindex_rules.plugins import one_line
 
@@ -194,7 +193,7 @@ class UnitEvaluation:
             reason=self.unit.reason,
             places=self.places,
             rounding=self.rounding,
-            provisional=self.compiled.provisional,
+            provisional=self.plan.provisional,
             type=self.unit.type,
         )
         if not self.unit.evaluated:
@@ -697,18 +696,24 @@ class UnitEvaluation:
     def _parent(self, plan: NodePlan) -> NodeResult:
         results = self.results
         children = [results[child.id] for child in plan.children]
-        max_ = total([results[child.id].max for child in plan.regular_children])
-        counted = [c for c in children if c.status != "not_in_stage"]
-        if not counted or any(c.score is None for c in counted):
+        max_: Number = ZERO
+        sum_: Number = ZERO
+        counted = 0
+        complete = True
+        for child, child_plan in zip(children, plan.children, strict=True):
+            if not child_plan.adjustment:  # bonus and penalty points sit outside the maximum
+                max_ = add(max_, child.max)
+            if child.status == "not_in_stage":
+                continue
+            counted += 1
+            if child.score is None:
+                complete = False
+            elif complete:
+                sum_ = sub(sum_, child.score) if child_plan.penalty else add(sum_, child.score)
+        if not counted or not complete:
             status = "incomplete" if counted else "not_in_stage"
             explain = partial(self.explainer.parent, plan, children, max_, status, None, None, None)
             return self._result(plan, status, None, max_, explain)
-        sum_: Number = ZERO
-        for child, child_plan in zip(children, plan.children, strict=True):
-            if child.status != "not_in_stage":
-                assert child.score is not None
-                add_or_sub = sub if child_plan.penalty else add
-                sum_ = add_or_sub(sum_, child.score)
         score, clamp = sum_, None
         if self.doc.policies.clamp_total.value:
             if compare(sum_, ZERO) < 0:

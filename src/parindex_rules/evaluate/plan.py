@@ -72,6 +72,8 @@ class Plan:
     #: Per input name, what its values must be.
     input_checks: dict[str, InputCheck]
     documents: dict[str, str]
+    #: Whether anything in the ruleset is provisional (every result says so).
+    provisional: bool
 
 
 _PLANS: dict[int, Plan] = {}
@@ -111,6 +113,7 @@ def _make_plan(compiled: CompiledRuleset) -> Plan:
         input_owners=tuple((nodes[owner], tuple(names)) for owner, names in owners.items()),
         input_checks=checks,
         documents=documents,
+        provisional=compiled.provisional,
     )
 
 
