@@ -7,9 +7,13 @@ diagnostic and exact number must come out the same, node by node, whenever they 
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
+
+import parindex_rules as pr
+from parindex_rules.loader.cache import dumps
 
 from .snapshots import GOLDEN, cases, digests, snapshots
 
@@ -41,6 +45,15 @@ def test_explanations_match_the_golden(name: str, tmp_path: Path) -> None:
             differ = [k for k in golden["nodes"] if mine["nodes"].get(k) != golden["nodes"][k]]
             pytest.fail(f"{name}: {where}: nodes {', '.join(differ) or 'order'} differ ({dump})")
     pytest.fail(f"{name}: the units differ in number or order (output in {dump})")
+
+
+@pytest.mark.parametrize("name", ["bench", "camau-2013", "plugin-demo", "corpus-evidence-missing"])
+def test_and_so_do_rulesets_read_back_from_the_compiled_ruleset_cache(name: str) -> None:
+    """What the engine and the methods work out once per ruleset survives the cache."""
+    ruleset, facts = CASES[name]()
+    cached = pr.Ruleset(pickle.loads(dumps(ruleset.compiled)))
+    want = (GOLDEN / f"{name}.json").read_text(encoding="utf-8")
+    assert digests(snapshots(cached, facts)) == want
 
 
 def test_a_parent_explanation_holds_its_children_records_themselves() -> None:
