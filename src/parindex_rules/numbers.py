@@ -115,6 +115,8 @@ def _within_limit(number: Decimal, written: object) -> Decimal:
 
 
 def _parse_decimal(value: object) -> Decimal:
+    if type(value) is str:  # as facts files write most numbers
+        return _parse_text(value)
     if isinstance(value, bool):
         raise NotADecimal(f"{value!r} is true/false, not a number")
     if isinstance(value, Decimal):
@@ -133,11 +135,15 @@ def _parse_decimal(value: object) -> Decimal:
             raise NotADecimal(f"{value} has no finite decimal form")
         return exact
     if isinstance(value, str):
-        text = value.strip()
-        if not _DECIMAL_TEXT.match(text):
-            raise NotADecimal(f"{value!r} is not a decimal number (write 0.5 or 0,5)")
-        return Decimal(text.replace(",", "."))
+        return _parse_text(value)
     raise NotADecimal(f"{value!r} is not a number")
+
+
+def _parse_text(value: str) -> Decimal:
+    text = value.strip()
+    if not _DECIMAL_TEXT.match(text):
+        raise NotADecimal(f"{value!r} is not a decimal number (write 0.5 or 0,5)")
+    return Decimal(text.replace(",", "."))
 
 
 def fraction_to_decimal(value: Fraction) -> Decimal | None:
@@ -148,11 +154,9 @@ def fraction_to_decimal(value: Fraction) -> Decimal | None:
 def _finite_decimal(numerator: int, denominator: int) -> Decimal | None:
     """The exact decimal of numerator / denominator (in lowest terms, denominator > 0), with
     as few places as it needs, or None when it has no finite decimal form."""
-    den = denominator
-    twos = fives = 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
+    twos = (denominator & -denominator).bit_length() - 1  # the factors 2, at once
+    den = denominator >> twos
+    fives = 0
     while den % 5 == 0:
         den //= 5
         fives += 1

@@ -355,14 +355,13 @@ class UnitEvaluation:
             # As for scores given directly: without an appraisal round the item is missing.
             return []
         layers: list[tuple[Any, Path, str]] = []
+        path = (*self._items_path, plan.id)
         if item.self_ is not None and plan.self_assessable:
-            layers.append((item.self_, self.item_path(plan.id, "self"), "self-assessment"))
-        if self.stage != "self":
-            for r, raw in enumerate(item.appraisal or []):
+            layers.append((item.self_, (*path, "self"), "self-assessment"))
+        if self.stage != "self" and item.appraisal:
+            for r, raw in enumerate(item.appraisal):
                 if raw is not None:
-                    layers.append(
-                        (raw, self.item_path(plan.id, "appraisal", r), f"appraisal round {r + 1}")
-                    )
+                    layers.append((raw, (*path, "appraisal", r), f"appraisal round {r + 1}"))
         return layers
 
     def _unappraised_missing(self, item: ItemFacts) -> bool:
@@ -735,6 +734,7 @@ class _LeafContext(EvalContext):
         self.survey_fallback = evaluation.doc.policies.survey_fallback.value
         self._rounding = evaluation.rounding
         self._plan: NodePlan | None = None
+        self._picked: Value | None = None
         self._reads: list[Read] | None = None
 
     def at(
@@ -743,10 +743,15 @@ class _LeafContext(EvalContext):
         assert plan.method is not None
         self.leaf: LeafInfo = plan.method.leaf
         self.value = value
-        self.value_source = "" if picked is None else self.evaluation.explainer.source(picked)
+        self._picked = picked
         self._plan = plan
         self._reads = reads
         return self
+
+    @property
+    def value_source(self) -> str:  # type: ignore[override]  # worked out when asked for
+        picked = self._picked
+        return "" if picked is None else self.evaluation.explainer.source(picked)
 
     def env(self) -> Env:
         return Env(self.lookup, self._rounding)

@@ -57,7 +57,6 @@ class NodeResult:
 
     __slots__ = (
         "_explanation",
-        "_make_explanation",
         "id",
         "level",
         "max",
@@ -89,25 +88,18 @@ class NodeResult:
         self.score = score
         self.status = status
         self.provisional = provisional
-        if isinstance(explanation, Explanation):
-            self._explanation: Explanation | None = explanation
-            self._make_explanation: Callable[[], Explanation] | None = None
-        else:
-            self._explanation = None
-            self._make_explanation = explanation
+        self._explanation = explanation
 
     @property
     def explanation(self) -> Explanation:
-        if self._explanation is None:
-            assert self._make_explanation is not None
-            self._explanation = self._make_explanation()
-            self._make_explanation = None
-        return self._explanation
+        explanation = self._explanation
+        if not isinstance(explanation, Explanation):
+            explanation = self._explanation = explanation()
+        return explanation
 
     @explanation.setter
     def explanation(self, value: Explanation) -> None:
         self._explanation = value
-        self._make_explanation = None
 
     @property
     def index(self) -> Number | None:

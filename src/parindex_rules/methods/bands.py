@@ -94,8 +94,8 @@ class BandsMethod(ScoringMethod):
         self.formula: Formula | None = None
         self.domain = self._domain()
         self.integers_only = self._kind() == "count"
-        # Each band's words as explanations show them: the same for every unit.
-        unit = self.unit
+        # The unit and each band's words as explanations show them: the same for every unit.
+        self._unit = unit = self.unit
         self._texts = [
             _BandTexts(
                 label=band.label or interval.words(unit),
@@ -194,7 +194,7 @@ class BandsMethod(ScoringMethod):
         return max(band.points for band in self.config.bands)
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
-        unit = self.unit
+        unit = self._unit
         if self.formula is not None:
             raw = self.formula.evaluate(ctx.env())
             assert not isinstance(raw, bool)
