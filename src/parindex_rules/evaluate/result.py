@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
 from parindex_rules.diagnostics import Diagnostic, ParindexError
 from parindex_rules.evaluate.explanation import Explanation
@@ -47,6 +48,32 @@ class Deduction:
     reason: str | None
 
 
+class _MadeOnFirstUse:
+    """A node's explanation: given as the record, or as a function that makes it, called the
+    first time the record is asked for (then kept)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, result: None, owner: type) -> _MadeOnFirstUse: ...
+
+    @overload
+    def __get__(self, result: NodeResult, owner: type) -> Explanation: ...
+
+    def __get__(self, result: NodeResult | None, owner: type) -> Explanation | _MadeOnFirstUse:
+        if result is None:
+            raise AttributeError(self.slot)  # no default: the dataclass field is required
+        explanation: Explanation | Callable[[], Explanation] = result.__dict__[self.slot]
+        if not isinstance(explanation, Explanation):
+            explanation = result.__dict__[self.slot] = explanation()
+        return explanation
+
+    def __set__(self, result: NodeResult, value: Explanation | Callable[[], Explanation]) -> None:
+        result.__dict__[self.slot] = value
+
+
+@dataclass
 class NodeResult:
     """One node's exact score and maximum at one stage, and its explanation.
 
@@ -55,51 +82,15 @@ class NodeResult:
     results are ranked or summed, never read line by line.
     """
 
-    __slots__ = (
-        "_explanation",
-        "id",
-        "level",
-        "max",
-        "name",
-        "origin",
-        "provisional",
-        "score",
-        "status",
-    )
-
-    def __init__(
-        self,
-        id: str,
-        name: str,
-        level: str,
-        origin: str,
-        max: Number,
-        score: Number | None,
-        status: str,
-        provisional: bool,
-        explanation: Explanation | Callable[[], Explanation],
-    ) -> None:
-        """`explanation` is the record, or a function that makes it (called once, on demand)."""
-        self.id = id
-        self.name = name
-        self.level = level
-        self.origin = origin
-        self.max = max
-        self.score = score
-        self.status = status
-        self.provisional = provisional
-        self._explanation = explanation
-
-    @property
-    def explanation(self) -> Explanation:
-        explanation = self._explanation
-        if not isinstance(explanation, Explanation):
-            explanation = self._explanation = explanation()
-        return explanation
-
-    @explanation.setter
-    def explanation(self, value: Explanation) -> None:
-        self._explanation = value
+    id: str
+    name: str
+    level: str
+    origin: str
+    max: Number
+    score: Number | None
+    status: str
+    provisional: bool
+    explanation: _MadeOnFirstUse = _MadeOnFirstUse()
 
     @property
     def index(self) -> Number | None:
@@ -111,31 +102,12 @@ class NodeResult:
     def explain(self) -> Explanation:
         return self.explanation
 
-    def _fields(self) -> tuple[object, ...]:
-        return (
-            self.id,
-            self.name,
-            self.level,
-            self.origin,
-            self.max,
-            self.score,
-            self.status,
-            self.provisional,
-            self.explanation,
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, NodeResult)
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as a dataclass)
-
-    def __repr__(self) -> str:
-        names = ("id", "name", "level", "origin", "max", "score", "status", "provisional")
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in names)
-        return f"NodeResult({shown}, explanation={self.explanation!r})"
+    def __getstate__(self) -> dict[str, object]:
+        # Copied or pickled with its explanation made: what the engine recorded to make it
+        # belongs to the engine (and holds objects that do not pickle).
+        state = dict(self.__dict__)
+        state["_explanation"] = self.explanation
+        return state
 
 
 @dataclass
