@@ -6,6 +6,11 @@ score, or the last appraisal round present, or survey values), lets the scoring 
 score it, then applies what the ruleset declares: evidence policy, not-applicable policy,
 missing-value policy. Parents add their children. Every problem becomes a diagnostic located
 in the facts file; nothing is clamped or guessed silently.
+
+Per node the engine records what the explanation needs (the method's Outcome, the values read
+and where each was written, what a policy did); :mod:`.records` makes the explanation record
+from that when it is first asked for. What is the same for every unit (labels, provenance
+texts, flags) is worked out once per ruleset (:mod:`.plan`).
 """
 
 from __future__ import annotations
