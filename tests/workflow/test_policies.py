@@ -322,3 +322,72 @@ def test_survey_item_without_a_sample_comes_off_the_maximum() -> None:
     assert [(d.item, d.points) for d in result.deductions] == [("2.1", 4)]
     fixed = ruleset(SURVEY).evaluate(facts_unit)
     assert (fixed.score, fixed.max, fixed.rounded(fixed.index)) == (6, 10, "60.00")
+
+
+CONTAINERS = """
+- id: "1"
+  name: Lĩnh vực một
+  max: 5
+  provisional: t
+  criteria:
+    - {id: "1.1", name: Tiêu chí 1.1, max: 2, provisional: t, rule: r, scoring: {method: points}}
+    - {id: "1.2", name: Tiêu chí 1.2, max: 3, provisional: t, rule: r, scoring: {method: points}}
+    - id: "1.3"
+      name: Điểm thưởng
+      max: 1
+      origin: bonus
+      provisional: t
+      subcriteria:
+        - {id: "1.3.1", name: Sáng kiến, max: 0.5, provisional: t, rule: r,
+           scoring: {method: points}}
+        - {id: "1.3.2", name: Giải thưởng, max: 0.5, provisional: t, rule: r,
+           scoring: {method: points}}
+    - id: "1.4"
+      name: Điểm trừ
+      max: 2
+      origin: penalty
+      provisional: t
+      subcriteria:
+        - {id: "1.4.1", name: Vi phạm, max: 1, provisional: t, rule: r, scoring: {method: points}}
+        - {id: "1.4.2", name: Chậm báo cáo, max: 1, provisional: t, rule: r,
+           scoring: {method: points}}
+- id: "2"
+  name: Lĩnh vực hai
+  max: 5
+  provisional: t
+  criteria:
+    - {id: "2.1", name: Tiêu chí 2.1, max: 5, provisional: t, rule: r, scoring: {method: points}}
+"""
+
+CONTAINER_SCORES = {
+    "1.1": "2", "1.2": "2", "1.3.1": "0.5", "1.3.2": "0.5", "1.4.1": "0.5", "1.4.2": "0",
+    "2.1": "5",
+}  # fmt: skip
+
+
+def test_bonus_and_penalty_criteria_sum_their_own_items() -> None:
+    """A bonus (or penalty) criterion holding several items is a plain sum inside: its maximum
+    is its items' (0.5 + 0.5 = 1; 1 + 1 = 2) and its score their sum (1; 0.5). Only its parent
+    treats it as an adjustment: field 1 = 2 + 2 + 1 (bonus) − 0.5 (penalty) = 4.5 of 5, the
+    total 4.5 + 5 = 9.5 of 10. The compiler accepts the maxima (no PR204)."""
+    rs = ruleset(CONTAINERS)
+    result = rs.evaluate(unit("a", CONTAINER_SCORES))
+    bonus, penalty = result.node("1.3"), result.node("1.4")
+    assert (bonus.score, bonus.max) == (Decimal(1), Decimal(1))
+    assert (penalty.score, penalty.max) == (Decimal("0.5"), Decimal(2))
+    assert (result.node("1").score, result.node("1").max) == (Decimal("4.5"), Decimal(5))
+    assert (result.score, result.max) == (Decimal("9.5"), Decimal(10))
+
+
+def test_bonus_and_penalty_criteria_agree_on_the_batch_path() -> None:
+    """The column engine sums containers the same way: every node equals the exact path."""
+    from ..batch.helpers import mismatches
+
+    rs = ruleset(CONTAINERS)
+    units = [
+        unit("a", CONTAINER_SCORES),
+        unit("b", CONTAINER_SCORES | {"1.4.1": "1", "1.4.2": "1", "1.1": "0", "1.2": "1"}),
+    ]
+    batch = rs.evaluate_many(units)
+    assert mismatches(rs, batch, units) == []
+    assert batch.column("1", "score")[1] == "0.00"  # 0 + 1 + 1 − 2 = 0

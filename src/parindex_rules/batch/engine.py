@@ -135,7 +135,7 @@ class BatchEngine:
         for node_id in compiled.parent_order:
             node = compiled.nodes[node_id]
             self.clamped[node_id] = any(
-                compiled.nodes[c].origin.adjustment or self.clamped.get(c, False)
+                compiled.nodes[c].adjusts_parent or self.clamped.get(c, False)
                 for c in node.children
             )
         #: Rounded scores and indices fit int32 for any ruleset whose indices stay below 2**31.
@@ -495,13 +495,13 @@ class _Run:
         value: Ints | None = None
         rest: Rationals | None = None
         for child, column in children:
-            if not child.origin.adjustment:
+            if not child.adjusts_parent:
                 if column.max.strides == (0,):
                     constant_max += int(column.max[0]) if n else 0
                 else:
                     max_parts.append(column.max)
             seen |= np.left_shift(np.uint8(1), column.status)
-            penalty = child.origin is Origin.PENALTY
+            penalty = child.subtracted
             if value is None:
                 value = -column.value if penalty else column.value
             else:
@@ -540,7 +540,7 @@ class _Run:
         magnitude = np.zeros(n, np.float64)
         error = np.zeros(n, np.float64)
         for child, column in children:
-            sign = -1.0 if child.origin is Origin.PENALTY else 1.0
+            sign = -1.0 if child.subtracted else 1.0
             whole, whole_error = _whole_float(column, self.engine.unit)
             whole = whole * column.has_score()
             approx += sign * whole

@@ -93,6 +93,16 @@ class CompiledNode:
     origin_label: str = "assessed"
     #: Provisional readings inside the leaf's rule (a band, a zero-denominator rule): where, why.
     readings: list[tuple[Path, str]] = field(default_factory=list)
+    #: How the node counts in its parent, set by the compiler. A bonus or penalty node directly
+    #: under a regular node adjusts it: its points sit outside the parent's maximum and are
+    #: added (bonus) or subtracted (penalty). Every other node adds its score and its maximum,
+    #: the items inside a bonus or penalty criterion included (that criterion is their sum).
+    adjusts_parent: bool = False
+
+    @property
+    def subtracted(self) -> bool:
+        """Whether the parent subtracts this node's score (a penalty adjusting it)."""
+        return self.adjusts_parent and self.origin is Origin.PENALTY
 
     @property
     def is_leaf(self) -> bool:

@@ -622,15 +622,18 @@ class _Compiler:
                 node.origin = model.origin
             elif node.origin_label in Origin._value2member_map_:
                 node.origin = Origin(node.origin_label)
+        for node in self.nodes.values():
+            parent = self.nodes.get(node.parent) if node.parent is not None else None
+            node.adjusts_parent = (
+                parent is not None and node.origin.adjustment and not parent.origin.adjustment
+            )
 
     # -- maxima and declared figures
     def _sums(self) -> None:
         for node in self.nodes.values():
             if not node.children or node.id in self.incomplete:
                 continue
-            regular = [
-                self.nodes[c].max for c in node.children if not self.nodes[c].origin.adjustment
-            ]
+            regular = [self.nodes[c].max for c in node.children if not self.nodes[c].adjusts_parent]
             expected = total(regular)
             if expected != node.max:
                 parts = " + ".join(format_exact(m) for m in regular)

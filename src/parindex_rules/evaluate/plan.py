@@ -53,6 +53,8 @@ class NodePlan:
     evidence: Sourced[Any]
     checks_evidence: bool
     self_assessable: bool
+    #: A bonus or penalty adjusting its parent (outside the parent's maximum; see
+    #: CompiledNode.adjusts_parent), and which of the two.
     adjustment: bool
     penalty: bool
     bonus: bool
@@ -151,9 +153,9 @@ def _node_plan(
         evidence=evidence,
         checks_evidence=node.origin.self_assessable and evidence.value != "none",
         self_assessable=node.origin.self_assessable,
-        adjustment=node.origin.adjustment,
-        penalty=node.origin is Origin.PENALTY,
-        bonus=node.origin is Origin.BONUS,
+        adjustment=node.adjusts_parent,
+        penalty=node.subtracted,
+        bonus=node.adjusts_parent and node.origin is Origin.BONUS,
         children=children,
         regular_children=tuple(c for c in children if not c.adjustment),
     )

@@ -36,7 +36,7 @@ def ranking_for(compiled: CompiledRuleset) -> Ranking:
     fields = [
         child
         for child in compiled.nodes[ROOT_ID].children
-        if not compiled.nodes[child].origin.adjustment
+        if not compiled.nodes[child].adjusts_parent
     ]
     return Ranking(
         policy,

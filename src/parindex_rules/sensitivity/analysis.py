@@ -32,7 +32,6 @@ from parindex_rules.evaluate.engine import Stage, UnitEvaluation
 from parindex_rules.expr.nodes import Env
 from parindex_rules.intervals import Interval
 from parindex_rules.loader.facts import Facts
-from parindex_rules.model.ruleset import Origin
 from parindex_rules.numbers import format_exact, format_rounded
 from parindex_rules.sensitivity.spec import Parameter, parse
 
@@ -322,10 +321,10 @@ def analyse(
         for child_id in node.children:
             v, e, m, me = sums.pop(child_id)
             child = compiled.nodes[child_id]
-            total_v = total_v - v if child.origin is Origin.PENALTY else total_v + v
+            total_v = total_v - v if child.subtracted else total_v + v
             size = size + np.abs(v)
             total_e = total_e + e
-            if not child.origin.adjustment:
+            if not child.adjusts_parent:
                 total_m = total_m + m
                 total_me = total_me + me
         k = len(node.children) + 2
@@ -445,7 +444,7 @@ def _adjusted(compiled: Any) -> dict[str, bool]:
     out: dict[str, bool] = {}
     for node_id in compiled.parent_order:
         out[node_id] = any(
-            compiled.nodes[c].origin.adjustment or out.get(c, False)
+            compiled.nodes[c].adjusts_parent or out.get(c, False)
             for c in compiled.nodes[node_id].children
         )
     return out
@@ -514,8 +513,8 @@ def _exact_index(
         for child_id in compiled.nodes[node_id].children:
             v, m = scores.pop(child_id)
             child = compiled.nodes[child_id]
-            total = total - v if child.origin is Origin.PENALTY else total + v
-            if not child.origin.adjustment:
+            total = total - v if child.subtracted else total + v
+            if not child.adjusts_parent:
                 maximum += m
         if clamp and adjusted.get(node_id):
             total = min(max(total, Fraction(0)), maximum)
