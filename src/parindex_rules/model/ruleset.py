@@ -227,7 +227,12 @@ class Deadline(Provenanced):
         None, pattern=r"^\d{1,2}/\d{1,2}$", description="A yearly day, '30/11'."
     )
     year: Literal["evaluation", "next"] = "evaluation"
-    inclusive: bool = Field(True, description="Whether the deadline day itself is still allowed.")
+    inclusive: Sourced[bool] = Field(
+        default_factory=lambda: Sourced[bool](value=True),
+        description="Whether the deadline day itself is still allowed: `inclusive: true`, or "
+        "with its own provenance when the words leave it open ('trước ngày 30/11'): "
+        "`{value: false, provisional: ...}`.",
+    )
     locks: bool = Field(False, description="Whether the scoring software locks after it.")
 
 
