@@ -37,7 +37,12 @@ from parindex_rules.expr.parser import MAX_NAME, FormulaError, parse_formula
 from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.yaml import LoadedDocument, SourceMap, position_in_scalar
 from parindex_rules.methods.base import CompileContext, LeafInfo, get_method
-from parindex_rules.model.common import provisional_parts, segment_key, walk_models
+from parindex_rules.model.common import (
+    provisional_parts,
+    ruleset_id_year,
+    segment_key,
+    walk_models,
+)
 from parindex_rules.model.ruleset import (
     Criterion,
     Derived,
@@ -59,6 +64,15 @@ register_codes(
         "inputs-not-read",
         Severity.ERROR,
         "A leaf declares inputs but its scoring method reads a score directly.",
+    ),
+)
+
+register_codes(
+    Code(
+        "PR111",
+        "id-year-mismatch",
+        Severity.WARNING,
+        "The year in the ruleset id differs from the ruleset's evaluation `year:`.",
     ),
 )
 
@@ -138,6 +152,7 @@ class _Compiler:
 
     # -- the run
     def run(self) -> CompiledRuleset:
+        self._id_year()
         self._hierarchy()
         if len(self.nodes) > limits.MAX_RULESET_NODES:
             self.error(
@@ -178,6 +193,17 @@ class _Compiler:
             diagnostics=sorted(self.diags, key=Diagnostic.sort_key),
             content_hash=content_hash(self.text + "".join(self.texts.values())),
         )
+
+    def _id_year(self) -> None:
+        named = ruleset_id_year(self.doc.id)
+        if named != self.doc.year:
+            self.warning(
+                "PR111",
+                f"ruleset id {self.doc.id!r} names the year {named}, but `year:` is "
+                f"{self.doc.year}",
+                ("id",),
+                hint="the id's year is the evaluation year: correct `year:` or rename the id",
+            )
 
     # -- hierarchy, ids, provenance
     def _provenance(self, model: BaseModel, path: Path, what: str) -> Provenance:

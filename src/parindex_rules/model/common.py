@@ -69,10 +69,31 @@ def _to_name(value: Any) -> str:
     return value
 
 
+def _to_ruleset_id(value: Any) -> str:
+    if not isinstance(value, str) or not RULESET_ID.match(value):
+        raise PydanticCustomError(
+            "invalid_ruleset_id",
+            f"{value!r} is not a ruleset id: write <province>-<year>/<set> in lower-case ASCII "
+            'letters, digits and hyphens, e.g. "vinhlong-2023/so" or "hanoi-2023/quan-huyen"',
+        )
+    return value
+
+
+def ruleset_id_year(ruleset_id: str) -> int:
+    """The year a well-formed ruleset id names: ``vinhlong-2023/so`` → 2023."""
+    return int(ruleset_id.split("/", 1)[0].rsplit("-", 1)[1])
+
+
 NodeId = Annotated[
     str,
     BeforeValidator(_to_node_id),
     WithJsonSchema({"type": "string", "pattern": NODE_ID.pattern}),
+]
+#: ``<province>-<year>/<set>`` (shared/interfaces.md), e.g. vinhlong-2023/so.
+RulesetId = Annotated[
+    str,
+    BeforeValidator(_to_ruleset_id),
+    WithJsonSchema({"type": "string", "pattern": RULESET_ID.pattern}),
 ]
 Name = Annotated[
     str, BeforeValidator(_to_name), WithJsonSchema({"type": "string", "pattern": NAME.pattern})

@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 
-from parindex_rules.model.common import Dec, IsoDate, Name, NodeId, Strict
+from parindex_rules.model.common import Dec, IsoDate, Name, NodeId, RulesetId, Strict
 from parindex_rules.numbers import RoundingMode
 
 T = TypeVar("T")
@@ -354,7 +354,7 @@ class RulesetDocument(Provenanced):
         description="Base this ruleset on another (an installed id or a relative path); "
         "expanded when loading.",
     )
-    id: str = Field(description="<province>-<year>/<set>, e.g. vinhlong-2023/so.")
+    id: RulesetId = Field(description="<province>-<year>/<set>, e.g. vinhlong-2023/so.")
     title: str
     province: str
     level: Level
