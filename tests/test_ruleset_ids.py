@@ -10,7 +10,7 @@ from parindex_rules.diagnostics import RulesetError
 from parindex_rules.model.common import RULESET_ID, ruleset_id_year
 from parindex_rules.model.schema import ruleset_schema
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, SHIPPED_RULESETS
 
 BODY = """\
 title: Bộ chỉ số thử
@@ -29,14 +29,7 @@ fields:
       - {id: "1.1", name: A, max: 1, rule: r, provisional: thử, scoring: {method: points}}
 """
 
-#: Every ruleset the project ships: province rulesets, examples, the demo plugin's pack.
-SHIPPED = sorted(
-    [
-        *(ROOT / "rulesets").glob("*/*.yaml"),
-        *EXAMPLES.glob("*/ruleset.yaml"),
-        *(ROOT / "examples" / "plugins").rglob("rulesets/*/*.yaml"),
-    ]
-)
+SHIPPED = SHIPPED_RULESETS
 
 
 def compile_id(ruleset_id: str) -> pr.Ruleset:
