@@ -273,6 +273,10 @@ class Ruleset:
         nodes = list(self.compiled.nodes.values())
         provisional = [n for n in nodes if n.provenance.is_provisional]
         provisional_points = sum((n.max for n in provisional if n.is_leaf), start=Decimal(0))
+        sourced_points = sum(
+            (n.max for n in nodes if n.is_leaf and not n.provenance.is_provisional),
+            start=Decimal(0),
+        )
         counts = self.counts()
         return {
             "ruleset": self.id,
@@ -289,8 +293,14 @@ class Ruleset:
                 "sourced_nodes": len(nodes) - len(provisional),
                 "provisional_nodes": len(provisional),
                 "provisional_points": format_exact(provisional_points),
+                "sourced_points": format_exact(sourced_points),
                 "provisional_readings": len(self.compiled.provisional_readings),
+                "provisional_derived": len(self.compiled.provisional_derived),
                 "provisional_settings": len(self.compiled.provisional_settings),
+                # Each provisional setting at its place, with the reason the file gives.
+                "settings": {
+                    format_path(path): why for path, why in self.compiled.provisional_settings
+                },
             },
             "provisional": self.provisional,
         }

@@ -121,3 +121,92 @@ def test_expanded_json(
     path = tmp_path / "expanded.json"
     path.write_text(json.dumps(data["document"], ensure_ascii=False), encoding="utf-8")
     assert pr.load(path).compiled.fingerprint() == rs.compiled.fingerprint()
+
+
+#: One sourced leaf (1.1, 6 points), one provisional leaf (1.2, 4 points), a provisional
+#: parameter, and a sourced deadline whose day-itself reading is provisional.
+MIXED = """\
+id: thu-2024/so
+title: Bộ chỉ số thử
+province: Thử
+level: so
+year: 2024
+decision: {number: 1/QĐ-THU}
+max: 10
+source: {document: qd, part: "1"}
+workflow:
+  deadlines:
+    - id: submission
+      what: Gửi kết quả tự chấm
+      day: "30/11"
+      inclusive: {value: false, provisional: "'trước ngày 30/11' không nói chính ngày 30/11"}
+      source: {document: qd, part: "3"}
+documents:
+  qd: {title: Quyết định thử}
+parameters:
+  he_so: {value: 0.5, provisional: "hệ số 0,5 là cách đọc tạm"}
+fields:
+  - id: "1"
+    name: Lĩnh vực một
+    max: 10
+    source: {document: qd, row: "1"}
+    criteria:
+      - id: "1.1"
+        name: Tỷ lệ
+        max: 6
+        rule: "Điểm = a × 0,5, tối đa 6"
+        source: {document: qd, row: "1.1"}
+        inputs:
+          a: {label: a, kind: number}
+        scoring: {method: formula, formula: "min(a * he_so, max)"}
+      - id: "1.2"
+        name: Điểm trực tiếp
+        max: 4
+        rule: "Điểm tự chấm"
+        provisional: "mục 1.2 là giữ chỗ"
+        scoring: {method: points}
+"""
+
+
+def test_describe_json_counts_and_lists_what_is_provisional(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """By hand from MIXED: nodes total, 1, 1.1 are sourced and 1.2 is not (3 and 1); leaf
+    points 6 sourced (1.1) and 4 provisional (1.2); two settings, the parameter and the day
+    itself — the deadline's day is sourced, so `workflow.deadlines[0]` is not listed."""
+    path = tmp_path / "thu.yaml"
+    path.write_text(MIXED, encoding="utf-8")
+    code, out, _err = cli_text(capsys, "describe", str(path), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["ruleset"], data["provisional"]) == ("thu-2024/so", True)
+    assert data["provenance"] == {
+        "sourced_nodes": 3,
+        "provisional_nodes": 1,
+        "provisional_points": "4",
+        "sourced_points": "6",
+        "provisional_readings": 0,
+        "provisional_derived": 0,
+        "provisional_settings": 2,
+        "settings": {
+            "workflow.deadlines[0].inclusive": "'trước ngày 30/11' không nói chính ngày 30/11",
+            "parameters.he_so": "hệ số 0,5 là cách đọc tạm",
+        },
+    }
+    # The text form agrees, banner first; --expanded keeps the banner first too.
+    code, out, _err = cli_text(capsys, "describe", str(path))
+    assert out.splitlines()[0].startswith("PROVISIONAL — ruleset thu-2024/so ")
+    code, out, _err = cli_text(capsys, "describe", str(path), "--expanded")
+    assert out.splitlines()[0].startswith("# PROVISIONAL — ruleset thu-2024/so ")
+
+
+def test_describe_json_of_an_official_ruleset(capsys: pytest.CaptureFixture[str]) -> None:
+    """Cà Mau's extract: every node sourced, its 7 points all sourced, nothing listed."""
+    code, out, _err = cli_text(capsys, "describe", CAMAU, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["provisional"] is False
+    provenance = data["provenance"]
+    assert (provenance["provisional_nodes"], provenance["provisional_points"]) == (0, "0")
+    assert (provenance["sourced_points"], data["max"]) == ("7", "7")
+    assert provenance["settings"] == {}
