@@ -19,7 +19,7 @@ from parindex_rules import limits
 from parindex_rules.codes import Severity
 from parindex_rules.compile.compiled import CompiledNode, CompiledRuleset
 from parindex_rules.compile.compiler import compile_document, points_by_origin
-from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError
+from parindex_rules.diagnostics import Diagnostic, DiagnosticError, RulesetError, format_path
 from parindex_rules.evaluate.engine import (
     STAGES,
     Stage,
@@ -117,24 +117,32 @@ class Ruleset:
         return self.compiled.nodes[node_id]
 
     def provisional_diagnostics(self, *, strict: bool) -> list[Diagnostic]:
-        """One warning for the ruleset, or (strict) one error per provisional node."""
-        provisional = [n for n in self.compiled.nodes.values() if n.provenance.is_provisional]
-        provisional_derived = [
-            d for d in self.compiled.derived.values() if d.provenance.is_provisional
-        ]
-        readings = self.compiled.provisional_readings
-        if not provisional and not provisional_derived and not readings:
+        """One warning for the ruleset, or (strict) one error per provisional node, derived
+        value, reading of a rule and setting, each at its place in the file."""
+        compiled = self.compiled
+        provisional = compiled.provisional_nodes
+        derived = compiled.provisional_derived
+        readings = compiled.provisional_readings
+        settings = compiled.provisional_settings
+        if not compiled.provisional:
             return []
-        sm = self.compiled.source_map
+        sm = compiled.source_map
         if not strict:
             points = sum((n.max for n in provisional if n.is_leaf), start=Decimal(0))
-            extra = f", and {len(readings)} reading(s) of silent rule text" if readings else ""
+            also = []
+            if derived:
+                also.append(f"{len(derived)} provisional derived value(s)")
+            if readings:
+                also.append(f"{len(readings)} reading(s) of silent rule text")
+            if settings:
+                also.append(f"{len(settings)} provisional setting(s)")
             return [
                 sm.diagnostic(
                     "PR230",
                     f"ruleset {self.id} is provisional: {len(provisional)} of "
-                    f"{len(self.compiled.nodes)} nodes ({format_exact(points)} points of leaves) "
-                    f"rest on content no source states{extra}",
+                    f"{len(compiled.nodes)} nodes ({format_exact(points)} points of leaves) "
+                    "rest on content no source states"
+                    + (f"; also {', '.join(also)}" if also else ""),
                     (),
                     severity=Severity.WARNING,
                     hint="run `parindex describe` to list them; `validate --strict` fails on them",
@@ -158,7 +166,7 @@ class Ruleset:
                 column=1,
                 severity=Severity.ERROR,
             )
-            for d in provisional_derived
+            for d in derived
         ]
         out += [
             sm.diagnostic(
@@ -168,6 +176,16 @@ class Ruleset:
                 severity=Severity.ERROR,
             )
             for node, path, why in readings
+        ]
+        out += [
+            sm.diagnostic(
+                "PR230",
+                f"setting {format_path(path)} is provisional: {why}",
+                path,
+                key=True,
+                severity=Severity.ERROR,
+            )
+            for path, why in settings
         ]
         return out
 
@@ -255,6 +273,10 @@ class Ruleset:
         nodes = list(self.compiled.nodes.values())
         provisional = [n for n in nodes if n.provenance.is_provisional]
         provisional_points = sum((n.max for n in provisional if n.is_leaf), start=Decimal(0))
+        sourced_points = sum(
+            (n.max for n in nodes if n.is_leaf and not n.provenance.is_provisional),
+            start=Decimal(0),
+        )
         counts = self.counts()
         return {
             "ruleset": self.id,
@@ -271,7 +293,14 @@ class Ruleset:
                 "sourced_nodes": len(nodes) - len(provisional),
                 "provisional_nodes": len(provisional),
                 "provisional_points": format_exact(provisional_points),
+                "sourced_points": format_exact(sourced_points),
                 "provisional_readings": len(self.compiled.provisional_readings),
+                "provisional_derived": len(self.compiled.provisional_derived),
+                "provisional_settings": len(self.compiled.provisional_settings),
+                # Each provisional setting at its place, with the reason the file gives.
+                "settings": {
+                    format_path(path): why for path, why in self.compiled.provisional_settings
+                },
             },
             "provisional": self.provisional,
         }

@@ -4,6 +4,7 @@ in full, and every diagnostic points into the file that wrote the content."""
 from __future__ import annotations
 
 import copy
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -140,15 +141,29 @@ def test_describe_expanded_prints_a_ruleset_that_compiles_the_same(
     assert "extends" not in text
     assert "# Năm 2014" not in text  # the expansion is a new file, not the child's text
     assert 'id: "1.3"' in text and "name: Ban hành kế hoạch CCHC năm 2014" in text
+    # The child is provisional (1.1.4): the banner is the first line, as a YAML comment.
+    first, rest = text.split("\n", 1)
+    assert first.startswith("# PROVISIONAL — ruleset camau-2014/so-trich ")
     expanded = tmp_path / "expanded.yaml"
     expanded.write_text(text, encoding="utf-8")
     assert snapshot(pr.load(expanded)) == snapshot(pr.load(child))
-    assert expanded_yaml(child) == text
+    assert expanded_yaml(child) == rest
 
 
-def test_describe_expanded_refuses_json(tmp_path: Path) -> None:
+def test_describe_expanded_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The expanded document as JSON, under `document`, with `ruleset` and `provisional` at
+    the top; the document is itself a ruleset (JSON is YAML) that compiles the same."""
     child = write_child(tmp_path)
-    assert main(["describe", "--expanded", "--format", "json", str(child)]) == 2
+    assert main(["describe", "--expanded", "--format", "json", str(child)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"ruleset", "provisional", "document"}
+    assert (data["ruleset"], data["provisional"]) == ("camau-2014/so-trich", True)
+    document = data["document"]
+    assert "extends" not in document and document["id"] == "camau-2014/so-trich"
+    assert [f["id"] for f in document["fields"]] == ["1"]
+    written = tmp_path / "expanded.json"
+    written.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert snapshot(pr.load(written)) == snapshot(pr.load(child))
 
 
 def test_inherited_and_overridden_nodes_keep_their_own_file_and_line(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from parindex_rules.diagnostics import DiagnosticError
 from parindex_rules.loader.yaml import load_yaml_text
 from parindex_rules.model.ruleset import Criterion, FieldNode, RulesetDocument, SubCriterion
 
+from ..conftest import ROOT, SHIPPED_RULESETS
 from .conftest import CAMAU
 
 MESSY = """\
@@ -113,6 +114,17 @@ def test_example_keeps_meaning_comments_and_vietnamese() -> None:
     assert comments(out) == comments(text)
     assert "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC" in out and "\\u" not in out
     assert format_text(out) == out
+
+
+@pytest.mark.parametrize("path", SHIPPED_RULESETS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_shipped_ruleset_is_in_the_canonical_layout(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`parindex fmt --check` passes on every ruleset the project ships, so that an author
+    copying one starts from the canonical layout (and `fmt` on it changes nothing)."""
+    assert main(["fmt", "--check", str(path)]) == 0, capsys.readouterr().err
+    text = path.read_text(encoding="utf-8")
+    assert format_text(text, str(path)) == text
 
 
 def test_check_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -58,7 +58,7 @@ def test_an_edited_file_is_compiled_again_never_served_stale(cache_dir: Path, co
     """The key is the content's hash: a changed maximum is seen at once."""
     assert pr.load(copy).document.title.startswith("Chỉ số CCHC")
     text = copy.read_text(encoding="utf-8").replace(
-        'title: "Chỉ số CCHC', 'title: "Đã sửa — Chỉ số CCHC', 1
+        "title: Chỉ số CCHC", "title: Đã sửa — Chỉ số CCHC", 1
     )
     copy.write_text(text, encoding="utf-8")
     assert pr.load(copy).document.title.startswith("Đã sửa")
@@ -143,7 +143,7 @@ def test_a_ruleset_that_extends_another_is_never_served_stale(
     assert pr.load(child).id == "camau-2013/so-con"
     assert pr.load(child).document.title.startswith("Chỉ số CCHC")
     base.write_text(
-        base.read_text(encoding="utf-8").replace('title: "Chỉ số', 'title: "Mới — Chỉ số', 1),
+        base.read_text(encoding="utf-8").replace("title: Chỉ số", "title: Mới — Chỉ số", 1),
         encoding="utf-8",
     )
     assert pr.load(child).document.title.startswith("Mới")

@@ -51,6 +51,8 @@ HOW_TO_FIX: dict[str, str] = {
     "PR109": "Correct the method name (the hint lists the installed ones) or install the plugin "
     "that provides it; when the hint says the plugin failed to load, run `parindex list`.",
     "PR110": "List the document under `documents:` (with its title), or correct the key.",
+    "PR111": "Make the id's year the evaluation year: correct `year:`, or rename the id "
+    "(and the `ruleset:` of its facts files).",
     # -- structure
     "PR201": "Give each node its own id, as the decision numbers it.",
     "PR202": "A criterion of field `2` is numbered `2.N`, a sub-criterion of `2.3` is `2.3.N`; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -12,6 +13,7 @@ import pytest
 import parindex_rules as pr
 from parindex_rules.compile.compiler import content_hash
 from parindex_rules.loader.resolve import BUILTIN_PACK, known_ids, resolve
+from parindex_rules.model.ruleset import Deadline
 
 from ..conftest import ROOT
 from ._support import PROVINCE_IDS, RULESETS, cohort_path, facts, ruleset
@@ -169,3 +171,42 @@ def test_rulesets_and_cohorts_ship_in_the_wheel(tmp_path: Path) -> None:
     location, criteria = run.stdout.splitlines()
     assert location.startswith(str(target))
     assert criteria.split() == ["34", "38", "35", "22", "22", "42", "42", "42"]
+
+
+def _provisional_section(folder: str) -> str:
+    text = (RULESETS / folder / "README.md").read_text(encoding="utf-8")
+    return text.split("## What is provisional", 1)[1].split("\n## ", 1)[0]
+
+
+def _day(deadline: Deadline) -> str:
+    """The day as a README writes it: "30/11" for a yearly day, "30/11/2023" for a date."""
+    if deadline.day is not None:
+        return deadline.day
+    assert deadline.date is not None, deadline.id
+    year, month, day = str(deadline.date).split("-")  # IsoDate keeps the text, 2023-11-30
+    return f"{day}/{month}/{year}"
+
+
+@pytest.mark.parametrize("ruleset_id", PROVINCE_IDS)
+def test_each_readme_marks_a_deadline_day_provisional_exactly_when_the_ruleset_does(
+    ruleset_id: str,
+) -> None:
+    """A deadline whose day-itself reading (`inclusive`) is provisional in the YAML is named in
+    the README's "What is provisional" section with its day and the provisional form; a day the
+    source states ("chậm nhất vào ngày 20/12") is not listed there. Likewise the
+    not-applicable policy: named there exactly when it is provisional."""
+    section = _provisional_section(ruleset_id.split("/")[0])
+    doc = ruleset(ruleset_id).document
+    deadlines = doc.workflow.deadlines if doc.workflow else []
+    read = {_day(d) for d in deadlines if d.inclusive.provisional is not None}
+    for deadline in deadlines:
+        day = _day(deadline)
+        if day in read:
+            assert day in section, (ruleset_id, deadline.id)
+            value = str(deadline.inclusive.value).lower()
+            assert f"`inclusive: {{value: {value}, provisional" in section, ruleset_id
+        else:
+            assert day not in section, (ruleset_id, deadline.id)
+    not_applicable = doc.policies.not_applicable
+    named = re.search(r"not[-_ ]applicable", section, re.IGNORECASE) is not None
+    assert named == (not_applicable.provisional is not None), ruleset_id

@@ -136,19 +136,24 @@ def test_exclusion_is_flagged_where_the_decision_states_none() -> None:
 
 
 @pytest.mark.parametrize(
-    ("ruleset_id", "on_time", "late"),
+    ("ruleset_id", "on_time", "late", "error"),
     [
-        # "chậm nhất vào ngày 30/11" / "15/12" / "20/12": the day itself is allowed.
-        ("vinhlong-2023/xa", "2023-11-30", "2023-12-01"),
-        ("vinhlong-2023/so", "2023-12-15", "2023-12-16"),
-        ("vinhlong-2023/huyen", "2023-12-20", "2023-12-21"),
+        # "chậm nhất vào ngày 30/11" / "15/12" / "20/12": the day itself is allowed; no lock.
+        ("vinhlong-2023/xa", "2023-11-30", "2023-12-01", False),
+        ("vinhlong-2023/so", "2023-12-15", "2023-12-16", False),
+        ("vinhlong-2023/huyen", "2023-12-20", "2023-12-21", False),
         # "chậm nhất ngày 30/11/2023. Sau ngày 30/11/2023, Hệ thống phần mềm sẽ tự động đóng."
-        ("hanoi-2023/so", "2023-11-30", "2023-12-01"),
-        # "chậm nhất trước ngày 30/11": our declared (provisional) reading excludes 30/11.
-        ("quangtri-2019/xa", "2019-11-29", "2019-11-30"),
+        ("hanoi-2023/so", "2023-11-30", "2023-12-01", True),
+        # "chậm nhất trước ngày 30/11": our declared (provisional) reading excludes 30/11, so
+        # 30/11 is late only by that reading: a warning, though the software locks ...
+        ("quangtri-2019/xa", "2019-11-29", "2019-11-30", False),
+        # ... and after 30/11, late by the stated date itself: an error (the lock).
+        ("quangtri-2019/xa", "2019-11-29", "2019-12-01", True),
     ],
 )
-def test_submission_deadlines_as_encoded(ruleset_id: str, on_time: str, late: str) -> None:
+def test_submission_deadlines_as_encoded(
+    ruleset_id: str, on_time: str, late: str, error: bool
+) -> None:
     rs = ruleset(ruleset_id)
     unit = unit_facts(rs, uniform_points(rs, Decimal(1)))
     codes = {}
@@ -157,8 +162,10 @@ def test_submission_deadlines_as_encoded(ruleset_id: str, on_time: str, late: st
         codes[date] = [(d.code, d.is_error) for d in checked.diagnostics]
     assert codes[on_time] == []
     (deadline,) = [d for d in rs.document.workflow.deadlines if d.id == "submission"]
-    # Late is an error where the software locks (Hà Nội, Quảng Trị), a warning elsewhere.
-    assert codes[late] == [("PR605", deadline.locks)]
+    # Late is an error where the software locks (Hà Nội, Quảng Trị), a warning elsewhere —
+    # and a warning when only a provisional reading of the day makes it late.
+    assert deadline.locks is ("vinhlong" not in ruleset_id)
+    assert codes[late] == [("PR605", error)]
 
 
 # -- Hà Nội

@@ -164,12 +164,16 @@ def test_vinhlong_ranking_and_workflow_as_stated() -> None:
         doc.level.value: next(d for d in doc.workflow.deadlines if d.id == "submission")
         for doc in (so, huyen, xa)
     }
-    assert {k: (d.day, d.inclusive) for k, d in submission.items()} == {
+    # "chậm nhất vào ngày 15/12": the day itself is allowed, as stated (no reading).
+    assert {k: (d.day, d.inclusive.value) for k, d in submission.items()} == {
         "so": ("15/12", True),
         "huyen": ("20/12", True),
         "xa": ("30/11", True),
     }
     assert all(d.source is not None for d in submission.values())
+    assert all(d.inclusive.provisional is None for d in submission.values())
+    for level, day in (("so", "15/12"), ("huyen", "20/12"), ("xa", "30/11")):
+        assert f"chậm nhất vào ngày {day}" in submission[level].source.quote
     assert xa.workflow.reports_to.value == "UBND cấp huyện"
     assert so.workflow.reports_to.value == huyen.workflow.reports_to.value == "Sở Nội vụ"
     # Appraisal bodies: Sở Nội vụ convenes for sở and huyện; the district for xã.
@@ -177,11 +181,16 @@ def test_vinhlong_ranking_and_workflow_as_stated() -> None:
     assert [a.convened_by for a in huyen.workflow.appraisal] == ["Sở Nội vụ"]
     assert [a.convened_by for a in xa.workflow.appraisal] == ["UBND cấp huyện"]
     assert "Phòng Nội vụ chủ trì" in xa.workflow.appraisal[0].source.quote
-    # Final result before 15/01 of the next year (the inclusive reading is provisional).
+    # Final result "trước ngày 15/01 của năm sau liền kề": the date is stated (sourced, IV.2.d);
+    # whether 15/01 itself counts is not — the literal reading (excluded) is provisional.
     for doc in (so, huyen):
         result = next(d for d in doc.workflow.deadlines if d.id == "appraisal_result")
         assert (result.day, result.year) == ("15/01", "next")
-        assert result.provisional is not None
+        assert result.provisional is None and result.source.part == "IV.2.d"
+        assert "trước ngày 15/01 của năm sau liền kề" in result.source.quote
+        assert result.inclusive.value is False
+        assert "trước ngày 15/01" in result.inclusive.provisional
+    assert [d.id for d in xa.workflow.deadlines] == ["submission"]
 
 
 @pytest.mark.parametrize("ruleset_id", HANOI)
@@ -217,7 +226,10 @@ def test_hanoi_stated_rules(ruleset_id: str, capsys: pytest.CaptureFixture[str])
     )
     assert period.source is not None
     (deadline,) = doc.workflow.deadlines
-    assert (deadline.date, deadline.inclusive, deadline.locks) == ("2023-11-30", True, True)
+    assert (deadline.date, deadline.inclusive.value, deadline.locks) == ("2023-11-30", True, True)
+    # "chậm nhất ngày 30/11/2023" states that the day itself is allowed; the lock is stated.
+    assert deadline.inclusive.provisional is None and deadline.provisional is None
+    assert "chậm nhất ngày 30/11/2023" in deadline.source.quote
     assert "tự động đóng" in deadline.source.quote
     # The structure is provisional and says whose shape it borrows.
     data = cli_json(capsys, "describe", ruleset_id, "--format", "json")
@@ -237,13 +249,26 @@ def test_quangtri_stated_rules(ruleset_id: str) -> None:
     assert "3501/QĐ-UBND" in doc.decision.note and "23/03/2022" in doc.decision.note
     assert doc.policies.evidence.value == "required"
     assert "không được tính điểm" in doc.policies.evidence.source.quote
-    assert doc.policies.not_applicable.value == "applicable_maximum"
-    assert "Số điểm được trừ vào tổng số điểm tối đa" in doc.policies.not_applicable.source.quote
+    # "Số điểm được trừ vào tổng số điểm tối đa (ghi các TC, TCTP cụ thể được trừ)" asks for
+    # the points taken off, item by item; that the index then divides by the reduced maximum is
+    # not stated: a reading, provisional, with the quote kept in its reason.
+    not_applicable = doc.policies.not_applicable
+    assert not_applicable.value == "applicable_maximum"
+    assert not_applicable.source is None
+    assert "Số điểm được trừ vào tổng số điểm tối đa" in not_applicable.provisional
+    assert "cách đọc" in not_applicable.provisional
+    # 30/11 and the lock are stated (sourced); only whether 30/11 itself is allowed is a reading.
     (deadline,) = doc.workflow.deadlines
     assert (deadline.day, deadline.locks) == ("30/11", True)
-    # Whether 30/11 itself is allowed is not stated: the reading is declared and provisional.
-    assert deadline.inclusive is False and deadline.provisional is not None
-    assert "chậm nhất trước ngày 30/11" in deadline.provisional
+    assert deadline.provisional is None and deadline.source.document == "hd_snv_qt"
+    assert "chậm nhất trước ngày 30/11 hàng năm" in deadline.source.quote
+    assert "phần mềm sẽ tự động khóa" in deadline.source.quote
+    assert deadline.inclusive.value is False and deadline.source is not None
+    assert "chậm nhất trước ngày 30/11" in deadline.inclusive.provisional
+    provisional = dict(ruleset(ruleset_id).compiled.provisional_settings)
+    assert ("workflow", "deadlines", 0, "inclusive") in provisional
+    assert ("policies", "not_applicable") in provisional
+    assert ("workflow", "deadlines", 0) not in provisional
     labels = [c.label for c in doc.classes]
     assert labels[:2] == ["Tốt", "Khá"]
     assert all(c.provisional for c in doc.classes)

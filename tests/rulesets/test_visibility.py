@@ -91,18 +91,80 @@ def test_an_official_ruleset_has_no_banner(capsys: pytest.CaptureFixture[str]) -
         assert code == 0 and BANNER not in out
 
 
+#: The provisional settings of each ruleset, read off its YAML by hand: every `provisional:`
+#: that is not a node's own.
+SETTINGS = {
+    "vinhlong-2023/so": [
+        "rounding",
+        "policies.evidence",
+        "policies.unappraised",
+        "workflow.deadlines[1].inclusive",  # "trước ngày 15/01": is 15/01 itself late?
+    ],
+    "vinhlong-2023/huyen": [
+        "rounding",
+        "policies.evidence",
+        "policies.unappraised",
+        "workflow.deadlines[1].inclusive",
+    ],
+    "vinhlong-2023/xa": ["rounding", "policies.evidence", "policies.unappraised"],
+    "hanoi-2023/so": [
+        "declared",  # the borrowed 3598 shape
+        "rounding",
+        "policies.not_applicable",
+        "policies.unappraised",
+        "ranking",
+    ],
+    "hanoi-2023/quan-huyen": [
+        "declared",
+        "rounding",
+        "policies.not_applicable",
+        "policies.unappraised",
+        "ranking",
+    ],
+    **{
+        f"quangtri-2019/{name}": [
+            "rounding",
+            "policies.not_applicable",  # dividing by the applicable maximum: a reading
+            "policies.unappraised",
+            "ranking",
+            "classes[0]",
+            "classes[1]",
+            "classes[2]",
+            "classes[3]",
+            "workflow.deadlines[0].inclusive",  # "trước ngày 30/11": is 30/11 itself late?
+            *(["workflow.appraisal[0]"] if name == "xa" else []),
+        ]
+        for name in ("so", "huyen", "xa")
+    },
+    SECOND: [],
+}
+
+
 @pytest.mark.parametrize("ref", REFS)
 def test_strict_validation_fails_node_by_node(ref: str, capsys: pytest.CaptureFixture[str]) -> None:
     rs = pr.load(ref)
     provisional = rs.compiled.provisional_nodes
     readings = rs.compiled.provisional_readings
+    settings = rs.compiled.provisional_settings
+    assert rs.compiled.provisional_derived == []
     code, _out, err = cli_text(capsys, "validate", "--strict", ref)
     assert code == 1
     every = err.splitlines()
-    assert len(every) == len(provisional) + len(readings)
+    # One line per provisional node, reading of a rule and setting: nothing else.
+    assert len(every) == len(provisional) + len(readings) + len(settings)
+    assert len(every) == len(provisional) + len(readings) + len(SETTINGS[ref])
     assert all(" PR230 " in line and "[warning]" not in line for line in every)
     # Readings of silent rule text, one line each, at the reading itself.
     assert sum(" a provisional reading of the rule: " in line for line in every) == len(readings)
+    # Settings (policies, ranking, classes, workflow, ...), one line each, at the setting's key.
+    named = [line.split(" PR230 setting ")[1].split(" is provisional: ")[0] for line in every
+             if " PR230 setting " in line]  # fmt: skip
+    assert named == SETTINGS[ref]
+    for line, (path, _why) in zip(
+        [line for line in every if " PR230 setting " in line], settings, strict=True
+    ):
+        _file, row, column = rs.compiled.source_map.position(path, key=True)
+        assert line.startswith(f"{rs.file}:{row}:{column}: PR230 setting ")
     lines = [line for line in every if " PR230 node " in line]
     # One line per node, each at that node's own place in the file.
     assert {line.split(": PR230")[0].rsplit(":", 1)[0] for line in lines} == {
@@ -119,6 +181,9 @@ def test_plain_validation_warns_once(ref: str, capsys: pytest.CaptureFixture[str
     assert code == 0
     (line,) = err.splitlines()
     assert " PR230 [warning] " in line and "is provisional" in line
+    # The one warning counts the settings too.
+    count = len(SETTINGS[ref])
+    assert (f"{count} provisional setting(s)" in line) is (count > 0)
 
 
 def test_strict_validation_passes_on_the_camau_example(capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,3 +210,4 @@ def test_provisional_counts_by_ruleset() -> None:
             provisional,
         ), ruleset_id
         assert provenance["provisional_points"] == "100"
+        assert provenance["provisional_settings"] == len(SETTINGS[ruleset_id]), ruleset_id

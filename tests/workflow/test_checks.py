@@ -79,6 +79,12 @@ SUBMITTED = """
 
 VL = "{id: submission, what: Gửi Sở Nội vụ, day: '15/12', inclusive: true}"
 QT = "{id: submission, what: Nhập phần mềm, day: '30/11', inclusive: false, locks: true}"
+#: As the Quảng Trị rulesets write it: 30/11 and the lock stated, the exclusion of 30/11 itself
+#: a provisional reading.
+QT_READING = (
+    "{id: submission, what: Nhập phần mềm, day: '30/11', locks: true, "
+    "inclusive: {value: false, provisional: 'trước ngày 30/11: đọc tạm'}}"
+)
 
 
 @pytest.mark.parametrize(
@@ -90,6 +96,11 @@ QT = "{id: submission, what: Nhập phần mềm, day: '30/11', inclusive: false
         # Quảng Trị "chậm nhất trước ngày 30/11", read as excluding 30/11, software locks.
         (QT, "2023-11-30", True, "error"),
         (QT, "2023-11-29", False, None),
+        # The same, the exclusion being a provisional reading: late on 30/11 only by that
+        # reading, so a warning, not an error; after 30/11 late by the stated date: an error.
+        (QT_READING, "2023-11-30", True, "warning"),
+        (QT_READING, "2023-12-01", True, "error"),
+        (QT_READING, "2023-11-29", False, None),
         # A deadline in the year after the evaluation year.
         ("{id: submission, what: Gửi, day: '15/01', year: next}", "2024-01-15", False, None),
         ("{id: submission, what: Gửi, day: '15/01', year: next}", "2024-01-16", True, "warning"),
@@ -109,6 +120,10 @@ def test_submission_deadline(
     assert found == ([] if severity is None else [("PR605", severity)])
     if late:
         assert check.diagnostics[0].line == 7  # the `submitted` value
+        reading = "a provisional reading: trước ngày 30/11: đọc tạm"
+        assert (reading in check.diagnostics[0].message) is (
+            deadline == QT_READING and submitted == "2023-11-30"
+        )
 
 
 def test_deadline_applies_to_a_unit_type_and_undated_submissions_are_noted() -> None:

@@ -156,7 +156,9 @@ def _heading_facts(ruleset: Ruleset) -> list[str]:
     prov = data["provenance"]
     facts.append(
         f"Nguồn: {prov['sourced_nodes']} mục có nguồn, {prov['provisional_nodes']} mục tạm "
-        f"thời ({prov['provisional_points'].replace('.', ',')} điểm)"
+        f"thời ({prov['provisional_points'].replace('.', ',')} điểm); "
+        f"{prov['provisional_readings']} cách đọc tạm trong quy tắc chấm, "
+        f"{prov['provisional_settings']} thiết lập tạm thời (chính sách, xếp hạng, quy trình…)"
     )
     return facts
 

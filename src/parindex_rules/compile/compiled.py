@@ -146,6 +146,8 @@ class CompiledRuleset:
     parent_order: list[str]
     diagnostics: list[Diagnostic]
     content_hash: str = ""
+    #: Provisional settings (parameters, policies, ranking, classes, workflow, ...): where, why.
+    settings: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -165,12 +167,23 @@ class CompiledRuleset:
         return [(n, path, why) for n in self.nodes.values() for path, why in n.readings]
 
     @property
+    def provisional_derived(self) -> list[CompiledDerived]:
+        return [d for d in self.derived.values() if d.provenance.is_provisional]
+
+    @property
+    def provisional_settings(self) -> list[tuple[Path, str]]:
+        """Settings that are readings of silent text: every `provisional:` in the document
+        that is not a node's or a derived value's own (a parameter, a policy, the ranking and
+        its parts, a class, the rounding, declared counts, a deadline, ...): (path, why)."""
+        return list(self.settings)
+
+    @property
     def provisional(self) -> bool:
         """A ruleset is official only when nothing in it is provisional: no node, no derived
-        value, no reading inside a rule."""
+        value, no reading inside a rule, no setting — no `provisional:` anywhere."""
         return (
-            bool(self.provisional_nodes)
-            or bool(self.provisional_readings)
+            bool(self.settings)
+            or any(n.provenance.is_provisional or n.readings for n in self.nodes.values())
             or any(d.provenance.is_provisional for d in self.derived.values())
         )
 

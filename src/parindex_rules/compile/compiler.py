@@ -30,19 +30,26 @@ from parindex_rules.compile.compiled import (
     Provenance,
 )
 from parindex_rules.compile.workflow import declaration_problems
-from parindex_rules.diagnostics import Diagnostic, Path, RulesetError
+from parindex_rules.diagnostics import Diagnostic, Path, RulesetError, format_path
 from parindex_rules.expr.functions import FunctionSpec
 from parindex_rules.expr.nodes import Formula, Type
 from parindex_rules.expr.parser import MAX_NAME, FormulaError, parse_formula
 from parindex_rules.loader.extends import expand_extends
 from parindex_rules.loader.yaml import LoadedDocument, SourceMap, position_in_scalar
 from parindex_rules.methods.base import CompileContext, LeafInfo, get_method
-from parindex_rules.model.common import segment_key
+from parindex_rules.model.common import (
+    provisional_parts,
+    ruleset_id_year,
+    segment_key,
+    walk_models,
+)
 from parindex_rules.model.ruleset import (
     Criterion,
+    Derived,
     FieldNode,
     NodeBase,
     Origin,
+    Parameter,
     RulesetDocument,
     Source,
     SubCriterion,
@@ -57,6 +64,15 @@ register_codes(
         "inputs-not-read",
         Severity.ERROR,
         "A leaf declares inputs but its scoring method reads a score directly.",
+    ),
+)
+
+register_codes(
+    Code(
+        "PR111",
+        "id-year-mismatch",
+        Severity.WARNING,
+        "The year in the ruleset id differs from the ruleset's evaluation `year:`.",
     ),
 )
 
@@ -118,6 +134,7 @@ class _Compiler:
         self.scope: set[str] = set()
         self.derived: dict[str, CompiledDerived] = {}
         self.incomplete: set[str] = set()
+        self.settings: list[tuple[Path, str]] = []
         self.functions = registry.names("functions")
 
     # -- reporting
@@ -135,6 +152,7 @@ class _Compiler:
 
     # -- the run
     def run(self) -> CompiledRuleset:
+        self._id_year()
         self._hierarchy()
         if len(self.nodes) > limits.MAX_RULESET_NODES:
             self.error(
@@ -144,6 +162,7 @@ class _Compiler:
             )
             raise RulesetError(self.diags)
         self._sources()
+        self._settings()
         self._names()
         self._methods()
         self._origins()
@@ -157,7 +176,7 @@ class _Compiler:
         pre_order = list(self.nodes)
         leaf_order = [i for i in pre_order if self.nodes[i].is_leaf]
         parent_order = [i for i in reversed(pre_order) if not self.nodes[i].is_leaf]
-        self._provisional_flags(parent_order)
+        self._provisional_flags(parent_order, derived_order)
         return CompiledRuleset(
             document=self.doc,
             source_map=self.sm,
@@ -165,6 +184,7 @@ class _Compiler:
             nodes=self.nodes,
             derived=self.derived,
             parameters={name: p.value for name, p in self.doc.parameters.items()},
+            settings=self.settings,
             input_owner=self.input_owner,
             graph=graph,
             derived_order=derived_order,
@@ -173,6 +193,17 @@ class _Compiler:
             diagnostics=sorted(self.diags, key=Diagnostic.sort_key),
             content_hash=content_hash(self.text + "".join(self.texts.values())),
         )
+
+    def _id_year(self) -> None:
+        named = ruleset_id_year(self.doc.id)
+        if named != self.doc.year:
+            self.warning(
+                "PR111",
+                f"ruleset id {self.doc.id!r} names the year {named}, but `year:` is "
+                f"{self.doc.year}",
+                ("id",),
+                hint="the id's year is the evaluation year: correct `year:` or rename the id",
+            )
 
     # -- hierarchy, ids, provenance
     def _provenance(self, model: BaseModel, path: Path, what: str) -> Provenance:
@@ -340,34 +371,43 @@ class _Compiler:
     def _sources(self) -> None:
         """Every `source` names a document listed under `documents`."""
         known = list(self.doc.documents)
+        for path, model in walk_models(self.doc):
+            if not isinstance(model, Source) or model.document in self.doc.documents:
+                continue
+            close = difflib.get_close_matches(model.document, known, n=1)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else "list it under `documents:` with its title"
+            )
+            self.error(
+                "PR110",
+                f"source document {model.document!r} is not listed under `documents`",
+                (*path, "document"),
+                hint=hint,
+            )
 
-        def walk(value: Any, path: Path) -> None:
-            if isinstance(value, Source):
-                if value.document not in self.doc.documents:
-                    close = difflib.get_close_matches(value.document, known, n=1)
-                    hint = (
-                        f"did you mean {close[0]!r}?"
-                        if close
-                        else "list it under `documents:` with its title"
-                    )
-                    self.error(
-                        "PR110",
-                        f"source document {value.document!r} is not listed under `documents`",
-                        (*path, "document"),
-                        hint=hint,
-                    )
-                return
-            if isinstance(value, BaseModel):
-                for name, info in type(value).model_fields.items():
-                    walk(getattr(value, name), (*path, info.alias or name))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    walk(item, (*path, i))
-            elif isinstance(value, dict):
-                for key, item in value.items():
-                    walk(item, (*path, key))
-
-        walk(self.doc, ())
+    def _settings(self) -> None:
+        """Provisional settings: every `provisional:` in the document that is not a node's or a
+        derived value's own (parameters, policies, ranking, classes, rounding, workflow, ...).
+        Each makes the ruleset provisional; a setting may not also have a `source`."""
+        self.settings = provisional_parts(self.doc, skip=(NodeBase, Derived))
+        checked = (NodeBase, Derived, Parameter)  # by _provenance, with their own messages
+        for path, model in walk_models(self.doc):
+            if not path or isinstance(model, checked):
+                continue
+            provisional = getattr(model, "provisional", None)
+            if not isinstance(provisional, str):
+                continue
+            if getattr(model, "source", None) is not None:
+                self.error(
+                    "PR108",
+                    f"{format_path(path)} has both `source` and `provisional`",
+                    (*path, "provisional"),
+                    key=True,
+                )
+            if not provisional.strip():
+                self.error("PR104", "`provisional` must say why", (*path, "provisional"))
 
     # -- names: inputs, parameters, derived values
     def _names(self) -> None:
@@ -551,6 +591,9 @@ class _Compiler:
             node.readings = [
                 ((*scoring_path, *path), reason) for path, reason in method.provisional_readings()
             ]
+            for path, reason in node.readings:
+                if not reason.strip():
+                    self.error("PR104", "`provisional` must say why", (*path, "provisional"))
             if node.inputs and method.reads != "inputs":
                 self.error(
                     "PR222",
@@ -789,12 +832,22 @@ class _Compiler:
                     order.append(key.split(":", 1)[1])
         return graph, order
 
-    def _provisional_flags(self, parent_order: list[str]) -> None:
-        derived_provisional = {n for n, d in self.derived.items() if d.provenance.is_provisional}
+    def _provisional_flags(self, parent_order: list[str], derived_order: list[str]) -> None:
+        """Which nodes rest on provisional content: their own provenance, a reading inside
+        their rule or their evidence policy, or a value they read — a provisional parameter or
+        derived value, or a derived value reading one — and every parent of such a node."""
+        provisional_names = {n for n, p in self.doc.parameters.items() if p.provisional is not None}
+        for name in derived_order:
+            derived = self.derived[name]
+            if derived.provenance.is_provisional or provisional_names & derived.formula.names:
+                provisional_names.add(name)
         for node in self.nodes.values():
-            node.rests_on_provisional = node.provenance.is_provisional or bool(node.readings)
-            if node.method is not None and derived_provisional & node.method.names():
-                node.rests_on_provisional = True
+            node.rests_on_provisional = (
+                node.provenance.is_provisional
+                or bool(node.readings)
+                or (node.evidence is not None and node.evidence.provisional is not None)
+                or (node.method is not None and bool(provisional_names & node.method.names()))
+            )
         for node_id in parent_order:
             node = self.nodes[node_id]
             if any(self.nodes[c].rests_on_provisional for c in node.children):

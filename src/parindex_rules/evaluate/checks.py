@@ -235,11 +235,17 @@ class _Checker:
             if due is None:
                 continue
             self.check.deadline = due
-            late = when > due or (when == due and not deadline.inclusive)
+            late = when > due or (when == due and not deadline.inclusive.value)
             self.check.late = late or bool(self.check.late)
             if not late:
                 continue
-            day = "the day itself is allowed" if deadline.inclusive else "the day itself is late"
+            inclusive = deadline.inclusive
+            day = "the day itself is allowed" if inclusive.value else "the day itself is late"
+            # Late on the day itself only by a provisional reading of the words: say so, and
+            # warn rather than fail (the reading is not official).
+            on_the_day_by_reading = when == due and inclusive.provisional is not None
+            if on_the_day_by_reading:
+                day += f" — a provisional reading: {inclusive.provisional}"
             locks = "; the scoring software locks after it" if deadline.locks else ""
             self.report(
                 "PR605",
@@ -247,7 +253,9 @@ class _Checker:
                 f"{due.strftime('%d/%m/%Y')} ({deadline.what}; {day}{locks})",
                 ("submitted",),
                 key=False,
-                severity=Severity.ERROR if deadline.locks else Severity.WARNING,
+                severity=Severity.ERROR
+                if deadline.locks and not on_the_day_by_reading
+                else Severity.WARNING,
             )
 
 

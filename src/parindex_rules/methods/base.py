@@ -20,11 +20,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from parindex_rules.diagnostics import Path
 from parindex_rules.expr.nodes import Env, Formula, Type
-from parindex_rules.model.common import Strict
+from parindex_rules.model.common import Strict, provisional_parts
 from parindex_rules.model.ruleset import InputSpec, Origin
 from parindex_rules.numbers import Number, RoundingMode
 from parindex_rules.plugins import API_VERSION, one_line, registry
@@ -255,24 +255,7 @@ class ScoringMethod(ABC):
 
         They make the leaf's result provisional, like a provisional node.
         """
-        found: list[tuple[Path, str]] = []
-
-        def walk(value: object, path: Path) -> None:
-            if isinstance(value, BaseModel):
-                reason = getattr(value, "provisional", None)
-                if isinstance(reason, str) and reason.strip() and path:
-                    found.append((path, reason))
-                for name, info in type(value).model_fields.items():
-                    walk(getattr(value, name), (*path, info.alias or name))
-            elif isinstance(value, list | tuple):
-                for i, item in enumerate(value):
-                    walk(item, (*path, i))
-            elif isinstance(value, dict):
-                for key, item in value.items():
-                    walk(item, (*path, str(key)))
-
-        walk(self.config, ())
-        return found
+        return provisional_parts(self.config)
 
 
 def _validate_method(name: str, obj: Any) -> str | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from parindex_rules.diagnostics import Path
 from parindex_rules.numbers import NotADecimal, parse_decimal
 
 
@@ -67,10 +69,31 @@ def _to_name(value: Any) -> str:
     return value
 
 
+def _to_ruleset_id(value: Any) -> str:
+    if not isinstance(value, str) or not RULESET_ID.match(value):
+        raise PydanticCustomError(
+            "invalid_ruleset_id",
+            f"{value!r} is not a ruleset id: write <province>-<year>/<set> in lower-case ASCII "
+            'letters, digits and hyphens, e.g. "vinhlong-2023/so" or "hanoi-2023/quan-huyen"',
+        )
+    return value
+
+
+def ruleset_id_year(ruleset_id: str) -> int:
+    """The year a well-formed ruleset id names: ``vinhlong-2023/so`` → 2023."""
+    return int(ruleset_id.split("/", 1)[0].rsplit("-", 1)[1])
+
+
 NodeId = Annotated[
     str,
     BeforeValidator(_to_node_id),
     WithJsonSchema({"type": "string", "pattern": NODE_ID.pattern}),
+]
+#: ``<province>-<year>/<set>`` (shared/interfaces.md), e.g. vinhlong-2023/so.
+RulesetId = Annotated[
+    str,
+    BeforeValidator(_to_ruleset_id),
+    WithJsonSchema({"type": "string", "pattern": RULESET_ID.pattern}),
 ]
 Name = Annotated[
     str, BeforeValidator(_to_name), WithJsonSchema({"type": "string", "pattern": NAME.pattern})
@@ -112,3 +135,37 @@ def segment_key(segment: str) -> tuple[int, str]:
         return (value, "")
     digits = "".join(c for c in segment if c.isdigit())
     return (int(digits) if digits else 0, segment[len(digits) :])
+
+
+def walk_models(value: object, path: Path = ()) -> Iterator[tuple[Path, BaseModel]]:
+    """Every model inside `value` (itself included), with its path: a ruleset document, or a
+    scoring method's settings. Paths use the keys an author writes (aliases, list indexes)."""
+    if isinstance(value, BaseModel):
+        yield path, value
+        for name, info in type(value).model_fields.items():
+            yield from walk_models(getattr(value, name), (*path, info.alias or name))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from walk_models(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_models(item, (*path, str(key)))
+
+
+def provisional_parts(
+    value: object, *, skip: tuple[type[BaseModel], ...] = ()
+) -> list[tuple[Path, str]]:
+    """Every ``provisional:`` set inside `value` (not on `value` itself), with why.
+
+    One walk for every place a reading of silent text can sit: a method's settings (a band, a
+    zero-denominator rule, a plugin's own parts) and a ruleset's settings (parameters,
+    policies, ranking, classes, rounding, declared counts, workflow, ...). Models of the kinds
+    in `skip` are not reported themselves (their insides are): a ruleset's nodes and derived
+    values are counted as such.
+    """
+    found: list[tuple[Path, str]] = []
+    for path, model in walk_models(value):
+        reason = getattr(model, "provisional", None)
+        if path and isinstance(reason, str) and not isinstance(model, skip):
+            found.append((path, reason))
+    return found

@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 
-from parindex_rules.model.common import Dec, IsoDate, Name, NodeId, Strict
+from parindex_rules.model.common import Dec, IsoDate, Name, NodeId, RulesetId, Strict
 from parindex_rules.numbers import RoundingMode
 
 T = TypeVar("T")
@@ -227,7 +227,12 @@ class Deadline(Provenanced):
         None, pattern=r"^\d{1,2}/\d{1,2}$", description="A yearly day, '30/11'."
     )
     year: Literal["evaluation", "next"] = "evaluation"
-    inclusive: bool = Field(True, description="Whether the deadline day itself is still allowed.")
+    inclusive: Sourced[bool] = Field(
+        default_factory=lambda: Sourced[bool](value=True),
+        description="Whether the deadline day itself is still allowed: `inclusive: true`, or "
+        "with its own provenance when the words leave it open ('trước ngày 30/11'): "
+        "`{value: false, provisional: ...}`.",
+    )
     locks: bool = Field(False, description="Whether the scoring software locks after it.")
 
 
@@ -349,7 +354,7 @@ class RulesetDocument(Provenanced):
         description="Base this ruleset on another (an installed id or a relative path); "
         "expanded when loading.",
     )
-    id: str = Field(description="<province>-<year>/<set>, e.g. vinhlong-2023/so.")
+    id: RulesetId = Field(description="<province>-<year>/<set>, e.g. vinhlong-2023/so.")
     title: str
     province: str
     level: Level

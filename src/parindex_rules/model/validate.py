@@ -84,6 +84,8 @@ def _diagnose(
         )
     if kind == "invalid_decimal":
         return source_map.diagnostic("PR105", message, path)
+    if kind == "invalid_ruleset_id":
+        return source_map.diagnostic("PR104", message, path)
     if kind in ("invalid_id", "invalid_name"):
         return source_map.diagnostic("PR106", message, path, key=on_key)
     if kind in _TYPE_ERRORS:
