@@ -80,32 +80,47 @@ def facts_from_loaded(loaded: LoadedDocument) -> Facts:
             ]
         )
     document, problems = validate(FactsDocument, data, sm)
-    if document is None:
+    # The unit-level checks read the raw units, so that they are reported together with any
+    # problem of shape (all problems at once), not after it has been fixed.
+    problems = [*problems, *_unit_problems(units if isinstance(units, list) else [], sm)]
+    if document is None or problems:
         raise FactsError(problems)
-    duplicates: list[Diagnostic] = []
+    return Facts(document=document, source_map=sm)
+
+
+def _unit_problems(units: list[Any], sm: SourceMap) -> list[Diagnostic]:
+    """A unit id given twice (PR501); a unit not evaluated or not ranked without a reason
+    (PR514). Entries that are not mappings are left to the schema's own diagnostics."""
+    out: list[Diagnostic] = []
     seen: dict[str, int] = {}
-    for i, unit in enumerate(document.units):
-        if unit.unit in seen:
-            line, _ = sm.locate(("units", seen[unit.unit]))
-            duplicates.append(
-                sm.diagnostic(
-                    "PR501",
-                    f"unit {unit.unit!r} appears twice (first at line {line})",
-                    ("units", i, "unit"),
+    for i, unit in enumerate(units):
+        if not isinstance(unit, dict):
+            continue
+        unit_id = unit.get("unit")
+        if isinstance(unit_id, str):
+            if unit_id in seen:
+                line, _ = sm.locate(("units", seen[unit_id]))
+                out.append(
+                    sm.diagnostic(
+                        "PR501",
+                        f"unit {unit_id!r} appears twice (first at line {line})",
+                        ("units", i, "unit"),
+                    )
                 )
-            )
-        else:
-            seen[unit.unit] = i
-        if (not unit.ranked or not unit.evaluated) and not (unit.reason and unit.reason.strip()):
-            duplicates.append(
+            else:
+                seen[unit_id] = i
+        evaluated, ranked = unit.get("evaluated", True), unit.get("ranked", True)
+        reason = unit.get("reason")
+        if (evaluated is False or ranked is False) and not (
+            isinstance(reason, str) and reason.strip()
+        ):
+            out.append(
                 sm.diagnostic(
                     "PR514",
-                    f"unit {unit.unit!r} is not {'evaluated' if not unit.evaluated else 'ranked'}"
+                    f"unit {unit_id!r} is not {'evaluated' if evaluated is False else 'ranked'}"
                     " but gives no reason",
-                    ("units", i, "ranked" if unit.evaluated else "evaluated"),
+                    ("units", i, "evaluated" if evaluated is False else "ranked"),
                     hint="add `reason:` (e.g. the decision's words)",
                 )
             )
-    if duplicates:
-        raise FactsError(duplicates)
-    return Facts(document=document, source_map=sm)
+    return out
