@@ -145,3 +145,22 @@ def test_list_warns_of_a_name_clash_and_exits_0(
         captured.out
     )
     assert "PR705 [warning]" in captured.err
+
+
+def test_list_text_heads_every_column(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each table's header names every column: the signature of functions, the suffixes of
+    readers, the suffix of exporters (an empty header left a column unexplained)."""
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    headers = {}
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and lines[i + 1] and set(lines[i + 1].replace(" ", "")) == {"-"}:
+            headers[lines[i - 1].split(" (")[0]] = line.split()
+            # As many header words as dashed columns: none is blank.
+            assert len(line.split()) == len(lines[i + 1].split()), line
+    assert headers["Formula functions"] == ["name", "signature", "from", "summary"]
+    assert headers["Facts readers"] == ["name", "suffixes", "from", "summary"]
+    assert headers["Exporters"] == ["name", "suffix", "from", "summary"]
+    assert headers["Scoring methods"] == ["name", "from", "summary"]
+    [row] = [line for line in lines if line.startswith("round ")]
+    assert row.split()[:2] == ["round", "round(x,"]
