@@ -14,6 +14,7 @@ from parindex_rules.cli.common import (
     CommandError,
     add_format,
     add_out,
+    add_reader,
     emit,
     load_ruleset,
     print_diagnostics,
@@ -46,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE.csv",
         help="indices computed elsewhere: columns unit,index[,name,group,ranked,reason]",
     )
+    add_reader(parser)
     add_stage(parser)
     add_format(parser, ["table", "json"], "table")
     add_out(parser)
@@ -62,7 +64,7 @@ def _rank_facts(args: argparse.Namespace) -> int:
     if args.ruleset is None:
         raise CommandError("rank --facts needs the RULESET the facts are scored with")
     ruleset = load_ruleset(args.ruleset)
-    scored = score_and_rank(ruleset, args.facts, args.stage)
+    scored = score_and_rank(ruleset, args)
     if scored is None:
         return 1
     cohort, _, table = scored
@@ -99,6 +101,8 @@ def _rank_facts(args: argparse.Namespace) -> int:
 def _rank_scores(args: argparse.Namespace) -> int:
     if args.stage != "final":
         raise CommandError("--stage applies to --facts; published scores are ranked as given")
+    if args.reader is not None:
+        raise CommandError("--reader applies to --facts; --scores is always a CSV file")
     scores = read_scores(args.scores)
     notes: list[str] = []
     if args.ruleset is not None:
