@@ -32,6 +32,7 @@ from enum import Enum
 from fractions import Fraction
 
 from parindex_rules import limits
+from parindex_rules.diagnostics import shown
 
 Number = Decimal | Fraction
 
@@ -109,7 +110,7 @@ def _within_limit(number: Decimal, written: object) -> Decimal:
 
 def _parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
-        raise NotADecimal(f"{value!r} is true/false, not a number")
+        raise NotADecimal(f"{shown(value)} is true/false, not a number")
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise NotADecimal(f"{value} is not a finite number")
@@ -118,7 +119,7 @@ def _parse_decimal(value: object) -> Decimal:
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise NotADecimal(f"{value!r} is not a finite number")
+            raise NotADecimal(f"{shown(value)} is not a finite number")
         return Decimal(repr(value))
     if isinstance(value, Fraction):
         exact = fraction_to_decimal(value)
@@ -128,9 +129,9 @@ def _parse_decimal(value: object) -> Decimal:
     if isinstance(value, str):
         text = value.strip()
         if not _DECIMAL_TEXT.match(text):
-            raise NotADecimal(f"{value!r} is not a decimal number (write 0.5 or 0,5)")
+            raise NotADecimal(f"{shown(value)} is not a decimal number (write 0.5 or 0,5)")
         return Decimal(text.replace(",", "."))
-    raise NotADecimal(f"{value!r} is not a number")
+    raise NotADecimal(f"{shown(value)} is not a number")
 
 
 def fraction_to_decimal(value: Fraction) -> Decimal | None:

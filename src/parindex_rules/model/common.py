@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from parindex_rules.diagnostics import shown
 from parindex_rules.numbers import NotADecimal, parse_decimal
 
 
@@ -52,7 +53,7 @@ def _to_node_id(value: Any) -> str:
     if not NODE_ID.match(value):
         raise PydanticCustomError(
             "invalid_id",
-            f'{value!r} is not a decision number such as "1", "1.2", "2.3.1" or "I.8"',
+            f'{shown(value)} is not a decision number such as "1", "1.2", "2.3.1" or "I.8"',
         )
     return value
 
@@ -61,7 +62,7 @@ def _to_name(value: Any) -> str:
     if not isinstance(value, str) or not NAME.match(value):
         raise PydanticCustomError(
             "invalid_name",
-            f"{value!r} is not a name: use lower-case ASCII letters, digits and _ "
+            f"{shown(value)} is not a name: use lower-case ASCII letters, digits and _ "
             "(e.g. so_dung_han)",
         )
     return value
@@ -81,13 +82,15 @@ def _to_text_date(value: Any) -> str:
     """Dates stay text in the model (ISO "2023-08-11"); checked for shape here."""
     text = str(value)
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-        raise PydanticCustomError("invalid_date", f"{value!r} is not a date written 2023-08-11")
+        raise PydanticCustomError(
+            "invalid_date", f"{shown(value)} is not a date written 2023-08-11"
+        )
     import datetime as _dt
 
     try:
         _dt.date.fromisoformat(text)
     except ValueError:
-        raise PydanticCustomError("invalid_date", f"{value!r} is not a real date") from None
+        raise PydanticCustomError("invalid_date", f"{shown(value)} is not a real date") from None
     return text
 
 
