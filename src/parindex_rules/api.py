@@ -313,7 +313,7 @@ def load(ref: str | Path) -> Ruleset:
                 ]
             ) from None
         text = decode(raw, resolved.display)
-        name = resolved.display if resolved.path is None else str(ref)
+        name = resolved.name  # an installed id: its file on disk, so FILE:LINE:COL opens
         cached = cache.load(text, name)  # keyed by the content hash: never stale
         if cached is not None:
             return Ruleset(cached)

@@ -91,6 +91,25 @@ def test_rulesets_load_by_id_from_the_installed_package(ruleset_id: str) -> None
     assert pr.load(ruleset_id).id == ruleset_id
 
 
+@pytest.mark.parametrize("ruleset_id", PROVINCE_IDS)
+def test_an_installed_ruleset_is_shown_by_its_file_on_disk(ruleset_id: str) -> None:
+    """Loaded by id, diagnostics and explanations still name the YAML file (site-packages, or
+    the repository in an editable install), so FILE:LINE:COL opens at the right line."""
+    rs = pr.load(ruleset_id)
+    file = Path(rs.file)
+    assert file.is_absolute() and file.is_file(), rs.file
+    assert file.read_bytes() == (RULESETS / f"{ruleset_id}.yaml").read_bytes()
+    lines = file.read_text(encoding="utf-8").splitlines()
+    first = list(rs.compiled.nodes)[1]  # the first field ("1", or "I" in Hà Nội's)
+    node = rs.node(first)
+    result = rs.evaluate(facts(cohort_path(ruleset_id)).units[0])
+    assert result.node(first).explain().location == f"{rs.file}:{node.line}"
+    assert lines[node.line - 1].strip() == f'- id: "{first}"', lines[node.line - 1]
+    (warning,) = pr.validate_ruleset(ruleset_id)
+    assert (warning.code, warning.file) == ("PR230", rs.file)
+    assert lines[warning.line - 1] == f"id: {ruleset_id}"
+
+
 def test_the_pack_lists_exactly_the_province_rulesets() -> None:
     assert BUILTIN_PACK.ids() == sorted(PROVINCE_IDS)
     assert set(PROVINCE_IDS) <= set(known_ids())
