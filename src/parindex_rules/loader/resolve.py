@@ -158,10 +158,10 @@ def resolve(ref: str | Path) -> Resolved:
     if pack is not None:
         resource = pack.find(text)
         if resource is not None:
-            path = _as_path(resource)
+            on_disk = _as_path(resource)
             display = f"{text} ({pack.name})"
-            name = str(path) if path is not None else display
-            return Resolved(display=display, path=path, resource=resource, name=name)
+            name = str(on_disk) if on_disk is not None else display
+            return Resolved(display=display, path=on_disk, resource=resource, name=name)
     close = difflib.get_close_matches(text, list(ids), n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else None
     if hint is None and ids:
