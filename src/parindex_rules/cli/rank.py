@@ -3,7 +3,9 @@
 With ``--facts``, units are scored with the ruleset and ranked as it declares. With
 ``--scores``, a CSV of published indices (columns ``unit,index`` and optionally
 ``name,group,ranked,reason``) is ranked exactly as given: by the ruleset's ranking options when
-one is named, otherwise on the exact values within their groups.
+one is named (and without ranking the units its ``ranking.not_ranked`` names, matched by id or
+by name as :func:`~parindex_rules.model.common.normalise_name` compares them), otherwise on the
+exact values within their groups.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from parindex_rules.cli.common import (
 from parindex_rules.cli.score import add_stage, score_and_rank
 from parindex_rules.rank.cohort import ranking_for
 from parindex_rules.rank.ranking import Ranking
-from parindex_rules.rank.scores import read_scores
+from parindex_rules.rank.scores import apply_not_ranked, read_scores
 from parindex_rules.rank.ties import ExactTies
 from parindex_rules.report.json import dumps, rank_json
 from parindex_rules.report.text import provisional_banner, render_ranking
@@ -113,6 +115,11 @@ def _rank_scores(args: argparse.Namespace) -> int:
                 "note: the CSV holds no node indices, so the ruleset's tie-breakers ("
                 + ", ".join(b.name for b in declared.tie_breakers)
                 + ") are not applied"
+            )
+        marked = apply_not_ranked(scores, ruleset.document.ranking.not_ranked)
+        if marked:
+            notes.append(
+                "note: not ranked as the ruleset's ranking.not_ranked says: " + ", ".join(marked)
             )
         ranking = Ranking(declared.ties, within=declared.within, classifier=declared.classifier)
         ruleset_id: str | None = ruleset.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -36,6 +37,18 @@ _DECIMAL_SCHEMA = {
 
 #: An exact decimal, read from YAML/JSON text; "0,5" (decimal comma) accepted.
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal), WithJsonSchema(_DECIMAL_SCHEMA)]
+
+
+def normalise_name(text: str) -> str:
+    """A unit name as compared, not as shown: Unicode NFC (a precomposed "ộ" equals "o" with
+    its marks typed separately, as Word and some keyboards write it), case-folded, and every run
+    of whitespace (tabs, no-break spaces, line breaks) one space, none at either end.
+
+    ``normalise_name("  Sở  TƯ PHÁP\u00a0") == normalise_name("Sở Tư pháp")``.
+    """
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    return " ".join(folded.split())
+
 
 NODE_ID = re.compile(r"^(?:[IVXLCDM]+|\d+[a-z]?)(?:\.\d+[a-z]?)*$")
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
