@@ -175,7 +175,8 @@ def test_rulesets_and_cohorts_ship_in_the_wheel(tmp_path: Path) -> None:
     script = (
         "import parindex_rules as pr, parindex_rules.rulesets as r;"
         "print(r.__file__);"
-        "print(*(pr.load(i).describe()['criteria'] for i in " + repr(PROVINCE_IDS) + "))"
+        "print(*(pr.load(i).describe()['criteria'] for i in " + repr(PROVINCE_IDS) + "));"
+        f"print(pr.load({PROVINCE_IDS[0]!r}).file)"
     )
     run = subprocess.run(
         [sys.executable, "-c", script],
@@ -185,6 +186,9 @@ def test_rulesets_and_cohorts_ship_in_the_wheel(tmp_path: Path) -> None:
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    location, criteria = run.stdout.splitlines()
+    location, criteria, shown_as = run.stdout.splitlines()
     assert location.startswith(str(target))
+    # Diagnostics name the installed file, inside the installed package (not the id alone).
+    folder, name = PROVINCE_IDS[0].split("/")
+    assert Path(shown_as) == Path(location).parent / folder / f"{name}.yaml"
     assert criteria.split() == ["34", "38", "35", "22", "22", "42", "42", "42"]
