@@ -7,7 +7,9 @@ Prints, in one run on one machine:
   composer), compile, cold load (no cache) and warm load (from the compiled-ruleset cache);
 - units per second for 1,000, 10,000 and 100,000 seeded synthetic units: the batch path
   (`Ruleset.evaluate_many` on plain columns) and the exact path with full explanations
-  (`Ruleset.evaluate` per unit; `--exact-max` caps its sizes, default 10,000);
+  (`Ruleset.evaluate` per unit; `--exact-max` caps its sizes, default 10,000). The exact path
+  records what every explanation needs and makes the records on request; the "+ records"
+  column also asks every node of every unit for its record;
 - the same rules evaluated naively with simpleeval (each formula parsed and evaluated for each
   unit) and with zen-engine's `evaluate_batch` on an equivalent decision graph, as ratios;
 - peak memory of the batch path for 100,000 units;
@@ -111,7 +113,7 @@ def throughput(
     print("\n## Units per second (best of", repeat, "runs for the batch path)")
     print(
         f"{'units':>8} {'batch':>12} {'units/s':>12} {'exact+explain':>14} {'units/s':>10}"
-        f" {'handed to exact':>16}"
+        f" {'+ records':>10} {'handed to exact':>16}"
     )
     batch_times = {}
     for n in sizes:
@@ -121,6 +123,7 @@ def throughput(
         batch_times[n] = batch
         exact_text = "—"
         exact_rate = "—"
+        records_rate = "—"
         if n <= exact_max:
             units = as_units(unit_facts(bench, n, seed=n))
             start = time.perf_counter()
@@ -130,9 +133,16 @@ def throughput(
             exact_text = f"{exact:10.2f} s"
             exact_rate = f"{n / exact:10.0f}"
             FIGURES.setdefault("exact", {})[n] = n / exact
+            start = time.perf_counter()
+            for unit in units:
+                for node in ruleset.evaluate(unit).nodes.values():
+                    node.explain()
+            records = time.perf_counter() - start
+            records_rate = f"{n / records:10.0f}"
+            FIGURES.setdefault("exact_records", {})[n] = n / records
         print(
             f"{n:8} {batch:10.3f} s {n / batch:12.0f} {exact_text:>14} {exact_rate:>10}"
-            f" {int(result.exact.sum()):16}"
+            f" {records_rate:>10} {int(result.exact.sum()):16}"
         )
         FIGURES.setdefault("batch", {})[n] = {"seconds": batch, "units_per_s": n / batch}
     facts = unit_facts(bench, 10_000, seed=1)

@@ -30,6 +30,7 @@ from decimal import (
 )
 from enum import Enum
 from fractions import Fraction
+from math import gcd
 
 from parindex_rules import limits
 from parindex_rules.diagnostics import shown
@@ -90,7 +91,13 @@ def parse_decimal(value: object) -> Decimal:
     typed it meant. Booleans, non-finite values, thousands separators and numbers longer than
     :data:`limits.MAX_NUMBER_DIGITS` digits written out (1e999999) are refused.
     """
+    if type(value) is int and -_WHOLE_LIMIT < value < _WHOLE_LIMIT:
+        return Decimal(value)  # the common case: a whole number short enough
     return _within_limit(_parse_decimal(value), value)
+
+
+#: Whole numbers below this in size have at most MAX_NUMBER_DIGITS digits.
+_WHOLE_LIMIT = 10**limits.MAX_NUMBER_DIGITS
 
 
 def _within_limit(number: Decimal, written: object) -> Decimal:
@@ -109,6 +116,8 @@ def _within_limit(number: Decimal, written: object) -> Decimal:
 
 
 def _parse_decimal(value: object) -> Decimal:
+    if type(value) is str:  # as facts files write most numbers
+        return _parse_text(value)
     if isinstance(value, bool):
         raise NotADecimal(f"{shown(value)} is true/false, not a number")
     if isinstance(value, Decimal):
@@ -127,29 +136,50 @@ def _parse_decimal(value: object) -> Decimal:
             raise NotADecimal(f"{value} has no finite decimal form")
         return exact
     if isinstance(value, str):
-        text = value.strip()
-        if not _DECIMAL_TEXT.match(text):
-            raise NotADecimal(f"{shown(value)} is not a decimal number (write 0.5 or 0,5)")
-        return Decimal(text.replace(",", "."))
+        return _parse_text(value)
     raise NotADecimal(f"{shown(value)} is not a number")
+
+
+def _parse_text(value: str) -> Decimal:
+    text = value.strip()
+    if not _DECIMAL_TEXT.match(text):
+        raise NotADecimal(f"{shown(value)} is not a decimal number (write 0.5 or 0,5)")
+    return Decimal(text.replace(",", "."))
 
 
 def fraction_to_decimal(value: Fraction) -> Decimal | None:
     """The exact decimal of a fraction, or None when it has no finite decimal form."""
-    den = value.denominator
-    twos = fives = 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
+    return _finite_decimal(value.numerator, value.denominator)
+
+
+def _finite_decimal(numerator: int, denominator: int) -> Decimal | None:
+    """The exact decimal of numerator / denominator (in lowest terms, denominator > 0), with
+    as few places as it needs, or None when it has no finite decimal form."""
+    twos = (denominator & -denominator).bit_length() - 1  # the factors 2, at once
+    den = denominator >> twos
+    fives = 0
     while den % 5 == 0:
         den //= 5
         fives += 1
     if den != 1:
         return None
     places = max(twos, fives)
-    scaled = value.numerator * (10**places) // value.denominator
+    scaled = numerator * (10**places) // denominator
     # Built from text, which is always exact (a context would round past its precision).
     return Decimal(f"{scaled}E-{places}")
+
+
+def _rational(numerator: int, denominator: int) -> Number:
+    """numerator / denominator (denominator != 0) as :func:`normalize` gives it: a decimal
+    whenever the value has a finite decimal form, else a fraction."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    common = gcd(numerator, denominator)
+    if common != 1:
+        numerator //= common
+        denominator //= common
+    exact = _finite_decimal(numerator, denominator)
+    return exact if exact is not None else Fraction(numerator, denominator)
 
 
 def normalize(value: Number) -> Number:
@@ -168,43 +198,56 @@ def as_fraction(value: Number) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
+# Decimals add, subtract and multiply exactly in the EXACT context; when a result would need
+# more digits, or a fraction takes part, the operation is done on the exact integer ratios of
+# the operands (the same value Fraction arithmetic gives, without building the fractions).
+
+
 def add(a: Number, b: Number) -> Number:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.add(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) + as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * db + nb * da, da * db)
 
 
 def sub(a: Number, b: Number) -> Number:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.subtract(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) - as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * db - nb * da, da * db)
 
 
 def mul(a: Number, b: Number) -> Number:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.multiply(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) * as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * nb, da * db)
 
 
 def div(a: Number, b: Number) -> Number:
     """Exact a / b. Dividing by zero raises ZeroDivisionError (callers apply the rule's policy)."""
     if b == 0:
         raise ZeroDivisionError("division by zero")
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         try:
             return EXACT.divide(a, b)
         except (Inexact, Overflow, Underflow):
             pass
-    return normalize(as_fraction(a) / as_fraction(b))
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    return _rational(na * db, da * nb)
 
 
 def total(values: Iterable[Number]) -> Number:
@@ -302,7 +345,9 @@ def format_rounded(value: Number, places: int, mode: RoundingMode) -> str:
 
 def compare(a: Number, b: Number) -> int:
     """-1, 0 or 1, exactly, whatever mix of decimals and fractions."""
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if type(a) is Decimal and type(b) is Decimal:
         return (a > b) - (a < b)
-    fa, fb = as_fraction(a), as_fraction(b)
-    return (fa > fb) - (fa < fb)
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    left, right = na * db, nb * da  # denominators are positive
+    return (left > right) - (left < right)

@@ -92,12 +92,16 @@ def test_rulesets_load_by_id_from_the_installed_package(ruleset_id: str) -> None
 
 
 @pytest.mark.parametrize("ruleset_id", PROVINCE_IDS)
-def test_an_installed_ruleset_is_shown_by_its_file_on_disk(ruleset_id: str) -> None:
+def test_an_installed_ruleset_is_shown_by_its_file_on_disk(
+    ruleset_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Loaded by id, diagnostics and explanations still name the YAML file (site-packages, or
-    the repository in an editable install), so FILE:LINE:COL opens at the right line."""
+    the repository in an editable install), so FILE:LINE:COL opens at the right line; relative
+    to the working folder when inside it, the same text on every machine."""
+    monkeypatch.chdir(ROOT)
     rs = pr.load(ruleset_id)
     file = Path(rs.file)
-    assert file.is_absolute() and file.is_file(), rs.file
+    assert rs.file == f"rulesets/{ruleset_id}.yaml"  # an editable install, from the repository
     assert file.read_bytes() == (RULESETS / f"{ruleset_id}.yaml").read_bytes()
     lines = file.read_text(encoding="utf-8").splitlines()
     first = list(rs.compiled.nodes)[1]  # the first field ("1", or "I" in Hà Nội's)
@@ -190,5 +194,6 @@ def test_rulesets_and_cohorts_ship_in_the_wheel(tmp_path: Path) -> None:
     assert location.startswith(str(target))
     # Diagnostics name the installed file, inside the installed package (not the id alone).
     folder, name = PROVINCE_IDS[0].split("/")
-    assert Path(shown_as) == Path(location).parent / folder / f"{name}.yaml"
+    assert shown_as == f"site/parindex_rules/rulesets/{folder}/{name}.yaml"  # from tmp_path
+    assert (tmp_path / shown_as).resolve() == (Path(location).parent / folder / f"{name}.yaml")
     assert criteria.split() == ["34", "38", "35", "22", "22", "42", "42", "42"]

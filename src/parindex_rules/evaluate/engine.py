@@ -6,20 +6,26 @@ score, or the last appraisal round present, or survey values), lets the scoring 
 score it, then applies what the ruleset declares: evidence policy, not-applicable policy,
 missing-value policy. Parents add their children. Every problem becomes a diagnostic located
 in the facts file; nothing is clamped or guessed silently.
+
+Per node the engine records what the explanation needs (the method's Outcome, the values read
+and where each was written, what a policy did); :mod:`.records` makes the explanation record
+from that when it is first asked for. What is the same for every unit (labels, provenance
+texts, flags) is worked out once per ruleset (:mod:`.plan`).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, Literal
 
 from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.compile.compiled import ROOT_ID, CompiledNode, CompiledRuleset
 from parindex_rules.diagnostics import Diagnostic, Path
-from parindex_rules.evaluate.explanation import Explanation, InputRecord
+from parindex_rules.evaluate.explanation import Explanation
+from parindex_rules.evaluate.plan import NodePlan, plan_of
+from parindex_rules.evaluate.records import EvidenceEffect, Explainer, Read, Value
 from parindex_rules.evaluate.result import Deduction, NodeResult, UnitResult
 from parindex_rules.expr.nodes import (
     Env,
@@ -31,9 +37,14 @@ from parindex_rules.expr.nodes import (
 )
 from parindex_rules.loader.facts import Facts
 from parindex_rules.loader.yaml import SourceMap
-from parindex_rules.methods.base import EvalContext, FactProblem, LeafInfo, outcome_problem
+from parindex_rules.methods.base import (
+    EvalContext,
+    FactProblem,
+    LeafInfo,
+    outcome_problem,
+)
 from parindex_rules.model.facts import ItemFacts, UnitFacts
-from parindex_rules.model.ruleset import InputSpec, Origin
+from parindex_rules.model.ruleset import Origin
 from parindex_rules.numbers import (
     ZERO,
     NotADecimal,
@@ -77,13 +88,6 @@ def stage_includes(stage: str, origin: Origin) -> bool:
     return stage == "final" or origin.self_assessable
 
 
-@dataclass
-class _Value:
-    value: Any
-    source: str
-    path: Path = ()
-
-
 class _Reported(MissingValue):
     """An input whose value was refused (and already reported): the leaf fails quietly."""
 
@@ -93,21 +97,6 @@ class _Failed:
 
     def __init__(self, signal: EvaluationSignal) -> None:
         self.signal = signal
-
-
-_TEXTS: dict[int, tuple[CompiledRuleset, dict[str, str], dict[str, str]]] = {}
-
-
-def _texts_of(compiled: CompiledRuleset) -> tuple[dict[str, str], dict[str, str]]:
-    """Document titles and each node's provenance text: the same for every unit, made once."""
-    cached = _TEXTS.get(id(compiled))
-    if cached is None or cached[0] is not compiled:
-        documents = compiled.document_titles()
-        texts = {i: n.provenance.text(documents) for i, n in compiled.nodes.items()}
-        if len(_TEXTS) > 64:
-            _TEXTS.clear()
-        cached = _TEXTS[id(compiled)] = (compiled, documents, texts)
-    return cached[1], cached[2]
 
 
 class UnitEvaluation:
@@ -126,6 +115,7 @@ class UnitEvaluation:
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}: one of {', '.join(STAGES)}")
         self.compiled = compiled
+        self.plan = plan_of(compiled)
         self.doc = compiled.document
         self.unit = unit
         self.stage: Stage = stage
@@ -135,11 +125,23 @@ class UnitEvaluation:
         self.places = self.doc.rounding.places
         self.rounding = self.doc.rounding.mode
         self.diagnostics: list[Diagnostic] = []
-        self.inputs: dict[str, _Value | MissingValue] = {}
-        self.derived: dict[str, _Value | _Failed] = {}
+        self.inputs: dict[str, Value | MissingValue] = {}
+        self.derived: dict[str, Value | _Failed] = {}
         self.results: dict[str, NodeResult] = {}
         self.deductions: list[Deduction] = []
-        self.documents, self.provenance_texts = _texts_of(compiled)
+        self.documents = self.plan.documents
+        self.explainer = Explainer(
+            stage=stage,
+            places=self.places,
+            rounding=self.rounding,
+            facts_map=self.facts_map,
+            not_applicable=self.doc.policies.not_applicable.value,
+        )
+        self._items_path: Path = (*unit_path, "items")
+        #: Past the self stage, items no round appraised are missing (the `unappraised` policy).
+        self._unappraised_is_missing = (
+            stage != "self" and self.doc.policies.unappraised.value == "missing"
+        )
 
     @classmethod
     def of(
@@ -157,12 +159,10 @@ class UnitEvaluation:
 
     # -- locations
     def item_path(self, item_id: str, *rest: str | int) -> Path:
-        return (*self.unit_path, "items", item_id, *rest)
+        return (*self._items_path, item_id, *rest)
 
     def where(self, path: Path, what: str) -> str:
-        if not self.facts_map.values and not self.facts_map.keys:
-            return what
-        return f"{what} ({self.facts_map.where(path)})"
+        return self.explainer.where(path, what)
 
     def problem(
         self,
@@ -198,7 +198,7 @@ class UnitEvaluation:
             reason=self.unit.reason,
             places=self.places,
             rounding=self.rounding,
-            provisional=self.compiled.provisional,
+            provisional=self.plan.provisional,
             type=self.unit.type,
         )
         if not self.unit.evaluated:
@@ -213,56 +213,53 @@ class UnitEvaluation:
         self._check_items()
         self._read_inputs()
         self._derive()
-        for node_id in self.compiled.leaf_order:
-            self.results[node_id] = self._leaf(self.compiled.nodes[node_id])
-        for node_id in self.compiled.parent_order:
-            self.results[node_id] = self._parent(self.compiled.nodes[node_id])
-        result.nodes = {ROOT_ID: self.results[ROOT_ID]}
-        result.nodes.update(
-            (node_id, self.results[node_id])
-            for node_id in self.compiled.nodes
-            if node_id != ROOT_ID
-        )
+        results = self.results
+        context = _LeafContext(self)
+        for plan in self.plan.leaves:
+            results[plan.id] = self._leaf(plan, context)
+        for plan in self.plan.parents:
+            results[plan.id] = self._parent(plan)
+        result.nodes = {node_id: results[node_id] for node_id in self.plan.nodes}
         result.deductions = self.deductions
         result.diagnostics = self.diagnostics
         return result
 
     # -- facts that do not fit the ruleset
     def _check_items(self) -> None:
-        nodes = self.compiled.nodes
+        nodes = self.plan.nodes
         for item_id, item in self.unit.items.items():
-            path = self.item_path(item_id)
-            node = nodes.get(item_id)
-            if node is None or item_id == ROOT_ID:
+            plan = nodes.get(item_id)
+            if plan is None or item_id == ROOT_ID:
                 leaves = self.compiled.leaf_order
                 close = difflib.get_close_matches(item_id, leaves, n=1, cutoff=0.6)
                 self.problem(
                     "PR502",
                     f"item {item_id!r} is not in ruleset {self.compiled.id}",
-                    path,
+                    self.item_path(item_id),
                     key=True,
                     hint=f"did you mean {close[0]!r}?" if close else None,
                 )
                 continue
-            if not node.is_leaf:
+            if plan.children:
+                children = plan.node.children
                 self.problem(
                     "PR503",
                     f"item {item_id} has children: give facts for its leaves "
-                    f"({', '.join(node.children[:4])}{', ...' if len(node.children) > 4 else ''})",
-                    path,
+                    f"({', '.join(children[:4])}{', ...' if len(children) > 4 else ''})",
+                    self.item_path(item_id),
                     key=True,
                 )
                 continue
-            if item.self_ is not None and not node.origin.self_assessable:
+            if item.self_ is not None and not plan.self_assessable:
                 self.problem(
                     "PR508",
-                    f"item {item_id} ({node.origin.value}) is not self-assessed: remove its "
+                    f"item {item_id} ({plan.origin.value}) is not self-assessed: remove its "
                     "`self` score",
                     self.item_path(item_id, "self"),
                     key=True,
                     hint="survey and council items are scored by the appraisal council",
                 )
-            self._check_unread(node, item)
+            self._check_unread(plan, item)
             if not item.applicable:
                 if not (item.reason and item.reason.strip()):
                     self.problem(
@@ -270,29 +267,28 @@ class UnitEvaluation:
                         f"item {item_id} is declared not applicable without a reason",
                         self.item_path(item_id, "applicable"),
                     )
-                if not node.may_be_not_applicable:
+                if not plan.node.may_be_not_applicable:
                     self.problem(
                         "PR517",
                         f"item {item_id} cannot be declared not applicable",
                         self.item_path(item_id, "applicable"),
                     )
 
-    def _check_unread(self, node: CompiledNode, item: ItemFacts) -> None:
+    def _check_unread(self, plan: NodePlan, item: ItemFacts) -> None:
         """Facts the item's method never reads would be ignored silently: refuse them."""
-        reads = node.method.reads if node.method is not None else "assessment"
-        if reads == "survey" and item.appraisal is not None:
+        if plan.reads == "survey" and item.appraisal is not None:
             self.problem(
                 "PR521",
-                f"item {node.id} is scored from its survey values: `appraisal` is never read",
-                self.item_path(node.id, "appraisal"),
+                f"item {plan.id} is scored from its survey values: `appraisal` is never read",
+                self.item_path(plan.id, "appraisal"),
                 key=True,
                 hint="give the survey result under `survey: {YEAR: value}`",
             )
-        if reads != "survey" and item.survey is not None:
+        if plan.reads != "survey" and item.survey is not None:
             self.problem(
                 "PR521",
-                f"item {node.id} is not scored from survey values: `survey` is never read",
-                self.item_path(node.id, "survey"),
+                f"item {plan.id} is not scored from survey values: `survey` is never read",
+                self.item_path(plan.id, "survey"),
                 key=True,
                 hint="give the council's score under `appraisal` (survey-based items scored by "
                 "the council take appraisal rounds)",
@@ -300,86 +296,84 @@ class UnitEvaluation:
 
     # -- inputs (raw figures) for this stage
     def _read_inputs(self) -> None:
-        owners: dict[str, list[str]] = {}
-        for name, owner in self.compiled.input_owner.items():
-            owners.setdefault(owner, []).append(name)
-        for owner, names in owners.items():
-            node = self.compiled.nodes[owner]
-            item = self.unit.items.get(owner)
-            layers = self._input_layers(node, item)
-            merged: dict[str, _Value] = {}
-            refused: set[str] = set()
-            for raw, path, label in layers:
-                mapping = self._as_mapping(node, raw, path)
-                if mapping is None:
-                    continue
-                for name, value in mapping.items():
-                    if name not in node.inputs:
-                        close = difflib.get_close_matches(str(name), list(node.inputs), n=1)
-                        self.problem(
-                            "PR512",
-                            f"item {owner} has no input {name!r}",
-                            (*path, name) if isinstance(raw, dict) else path,
-                            key=isinstance(raw, dict),
-                            hint=(f"did you mean {close[0]!r}? " if close else "")
-                            + "inputs: "
-                            + ", ".join(node.inputs),
-                        )
-                        continue
-                    if value is None:
-                        continue
-                    value_path = (*path, name) if isinstance(raw, dict) else path
-                    number = self._input_value(node.inputs[name], name, value, value_path)
-                    if number is None:
-                        refused.add(name)
-                    else:
-                        refused.discard(name)
-                        merged[name] = _Value(number, self.where(value_path, label))
+        items = self.unit.items
+        inputs = self.inputs
+        for plan, names in self.plan.input_owners:
+            item = items.get(plan.id)
+            if item is None:
+                for name in names:
+                    inputs[name] = MissingValue(name)
+                continue
+            merged, refused = self._merge_layers(plan, item)
             for name in names:
-                if item is not None and not item.applicable:
-                    self.inputs[name] = MissingValue(f"{name} (item {owner} is not applicable)")
+                if not item.applicable:
+                    inputs[name] = MissingValue(f"{name} (item {plan.id} is not applicable)")
                 elif name in refused:
-                    self.inputs[name] = _Reported(name)
+                    inputs[name] = _Reported(name)
                 elif name in merged:
-                    self.inputs[name] = merged[name]
-                elif item is not None and self._unappraised_missing(item):
-                    self.inputs[name] = MissingValue(
+                    inputs[name] = merged[name]
+                elif self._unappraised_missing(item):
+                    inputs[name] = MissingValue(
                         f"{name} (no appraisal round, and the ruleset's `unappraised` policy "
                         "is `missing`)"
                     )
                 else:
-                    self.inputs[name] = MissingValue(name)
+                    inputs[name] = MissingValue(name)
 
-    def _input_layers(
-        self, node: CompiledNode, item: ItemFacts | None
-    ) -> list[tuple[Any, Path, str]]:
-        if item is None:
-            return []
+    def _merge_layers(self, plan: NodePlan, item: ItemFacts) -> tuple[dict[str, Value], set[str]]:
+        """An item's inputs for this stage: each round restates some of the values before it.
+        Also the names whose last value given was refused (and reported)."""
+        node = plan.node
+        merged: dict[str, Value] = {}
+        refused: set[str] = set()
+        for raw, path, label in self._input_layers(plan, item):
+            is_mapping = isinstance(raw, dict)
+            mapping = raw if is_mapping else self._as_mapping(node, raw, path)
+            if mapping is None:
+                continue
+            for name, value in mapping.items():
+                value_path = (*path, name) if is_mapping else path
+                if name not in node.inputs:
+                    close = difflib.get_close_matches(str(name), list(node.inputs), n=1)
+                    self.problem(
+                        "PR512",
+                        f"item {plan.id} has no input {name!r}",
+                        value_path,
+                        key=is_mapping,
+                        hint=(f"did you mean {close[0]!r}? " if close else "")
+                        + "inputs: "
+                        + ", ".join(node.inputs),
+                    )
+                    continue
+                if value is None:
+                    continue
+                number = self._input_value(name, value, value_path)
+                if number is None:
+                    refused.add(name)
+                else:
+                    refused.discard(name)
+                    merged[name] = Value(number, label, value_path)
+        return merged, refused
+
+    def _input_layers(self, plan: NodePlan, item: ItemFacts) -> list[tuple[Any, Path, str]]:
         if self._unappraised_missing(item):
             # As for scores given directly: without an appraisal round the item is missing.
             return []
         layers: list[tuple[Any, Path, str]] = []
-        if item.self_ is not None and node.origin.self_assessable:
-            layers.append((item.self_, self.item_path(node.id, "self"), "self-assessment"))
-        if self.stage != "self":
-            for r, raw in enumerate(item.appraisal or []):
+        path = (*self._items_path, plan.id)
+        if item.self_ is not None and plan.self_assessable:
+            layers.append((item.self_, (*path, "self"), "self-assessment"))
+        if self.stage != "self" and item.appraisal:
+            for r, raw in enumerate(item.appraisal):
                 if raw is not None:
-                    layers.append(
-                        (raw, self.item_path(node.id, "appraisal", r), f"appraisal round {r + 1}")
-                    )
+                    layers.append((raw, (*path, "appraisal", r), f"appraisal round {r + 1}"))
         return layers
 
     def _unappraised_missing(self, item: ItemFacts) -> bool:
         """Past the self stage, an item no round appraised is missing when the ruleset says so."""
-        return (
-            self.stage != "self"
-            and not any(r is not None for r in item.appraisal or [])
-            and self.doc.policies.unappraised.value == "missing"
-        )
+        return self._unappraised_is_missing and not any(r is not None for r in item.appraisal or [])
 
     def _as_mapping(self, node: CompiledNode, raw: Any, path: Path) -> dict[str, Any] | None:
-        if isinstance(raw, dict):
-            return raw
         if len(node.inputs) == 1:  # a scalar is the item's only input
             return {next(iter(node.inputs)): raw}
         self.problem(
@@ -392,25 +386,17 @@ class UnitEvaluation:
         )
         return None
 
-    def _input_value(self, spec: InputSpec, name: str, raw: Any, path: Path) -> Number | None:
+    def _input_value(self, name: str, raw: Any, path: Path) -> Number | None:
         try:
             value = parse_decimal(raw)
         except NotADecimal as exc:
             self.problem("PR504", f"input {name} must be a number: {exc}", path)
             return None
-        limits: list[tuple[Decimal | None, Decimal | None, str]] = []
-        if spec.kind == "count":
-            if value != value.to_integral_value():
-                self.problem("PR504", f"input {name} is a count: {raw} is not a whole number", path)
-                return None
-            limits.append((Decimal(0), None, "a count"))
-        elif spec.kind == "percent":
-            limits.append((Decimal(0), Decimal(100), "a percentage"))
-        elif spec.kind == "ratio":
-            limits.append((Decimal(0), Decimal(1), "a ratio"))
-        if spec.min is not None or spec.max is not None:
-            limits.append((spec.min, spec.max, "declared range"))
-        for low, high, what in limits:
+        check = self.plan.input_checks[name]
+        if check.whole and value != value.to_integral_value():
+            self.problem("PR504", f"input {name} is a count: {raw} is not a whole number", path)
+            return None
+        for low, high, what in check.limits:
             if (low is not None and value < low) or (high is not None and value > high):
                 span = f"{format_exact(low) if low is not None else '-∞'} to " + (
                     format_exact(high) if high is not None else "+∞"
@@ -424,34 +410,43 @@ class UnitEvaluation:
         return value
 
     # -- derived values
-    def _lookup_factory(self, reads: list[InputRecord] | None, node: CompiledNode | None) -> Any:
+    def _lookup(self, name: str, reads: list[Read] | None, plan: NodePlan | None) -> Number:
+        """The value of `name` for a formula: the item's maximum, an input, a derived value or
+        a parameter. What a leaf's rule reads is recorded in `reads`, for its explanation."""
+        if plan is not None and name == "max":
+            if reads is not None:
+                reads.append(("max", plan.max, "the item's maximum", ()))
+            return plan.max
+        entry = self.inputs.get(name)
+        if entry is not None:
+            if isinstance(entry, MissingValue):
+                # A fresh signal: the stored one, once raised, would hold this evaluation
+                # through its traceback's frames (a cycle only the cycle collector frees).
+                raise type(entry)(entry.name)
+            if reads is not None:
+                reads.append((name, entry.value, entry.label, entry.path))
+            value: Number = entry.value
+            return value
+        derived = self.derived.get(name)
+        if derived is not None:
+            if isinstance(derived, _Failed):
+                raise derived.signal
+            if reads is not None:
+                reads.append((name, derived.value, derived.label, ()))
+            derived_value: Number = derived.value
+            return derived_value
+        param = self.compiled.parameters.get(name)
+        if param is not None:
+            if reads is not None:
+                reads.append((name, param, "parameter of the ruleset", ()))
+            return param
+        raise MissingValue(name)
+
+    def _lookup_factory(self, reads: list[Read] | None, node: CompiledNode | None) -> Any:
+        plan = self.plan.nodes[node.id] if node is not None else None
+
         def lookup(name: str) -> Number:
-            if node is not None and name == "max":
-                if reads is not None:
-                    reads.append(InputRecord("max", format_exact(node.max), "the item's maximum"))
-                return node.max
-            if name in self.inputs:
-                entry = self.inputs[name]
-                if isinstance(entry, MissingValue):
-                    raise entry
-                if reads is not None:
-                    reads.append(InputRecord(name, format_exact(entry.value), entry.source))
-                value: Number = entry.value
-                return value
-            if name in self.derived:
-                derived = self.derived[name]
-                if isinstance(derived, _Failed):
-                    raise derived.signal
-                if reads is not None:
-                    reads.append(InputRecord(name, format_exact(derived.value), derived.source))
-                derived_value: Number = derived.value
-                return derived_value
-            if name in self.compiled.parameters:
-                param = self.compiled.parameters[name]
-                if reads is not None:
-                    reads.append(InputRecord(name, format_exact(param), "parameter of the ruleset"))
-                return param
-            raise MissingValue(name)
+            return self._lookup(name, reads, plan)
 
         return lookup
 
@@ -464,113 +459,81 @@ class UnitEvaluation:
             except EvaluationSignal as signal:
                 self.derived[name] = _Failed(signal)
                 continue
-            self.derived[name] = _Value(
+            self.derived[name] = Value(
                 value,
                 f"derived value = {derived.formula.text} ({derived.file}:{derived.line})",
             )
 
-    # -- leaves
-    def _explanation(
-        self, node: CompiledNode, status: str, score: Number | None, max_: Number
-    ) -> Explanation:
-        return Explanation(
-            node=node.id,
-            name=node.name,
-            level=node.level,
-            stage=self.stage,
-            origin=node.origin_label,
-            status=status,
-            score=score,
-            max=max_,
-            places=self.places,
-            rounding=self.rounding,
-            location=node.location,
-            provenance=self.provenance_texts[node.id],
-            provisional=node.rests_on_provisional,
-            method=node.method.name if node.method else None,
-            rule=node.rule,
-        )
-
-    def _node_result(
+    def _result(
         self,
-        node: CompiledNode,
+        plan: NodePlan,
         status: str,
         score: Number | None,
         max_: Number,
-        explanation: Explanation,
+        explanation: Explanation | Callable[[], Explanation],
     ) -> NodeResult:
         return NodeResult(
-            id=node.id,
-            name=node.name,
-            level=node.level,
-            origin=node.origin_label,
-            max=max_,
-            score=score,
-            status=status,
-            provisional=node.rests_on_provisional,
-            explanation=explanation,
+            plan.id,
+            plan.name,
+            plan.level,
+            plan.origin_label,
+            max_,
+            score,
+            status,
+            plan.provisional,
+            explanation,
         )
 
-    def _leaf(self, node: CompiledNode) -> NodeResult:
-        method = node.method
+    # -- leaves
+    def _leaf(self, plan: NodePlan, context: _LeafContext) -> NodeResult:
+        method = plan.method
         assert method is not None  # compiled leaves always have one
-        item = self.unit.items.get(node.id)
-        if not stage_includes(self.stage, node.origin):
-            explanation = self._explanation(node, "not_in_stage", None, ZERO)
-            explanation.notes.append(
-                f"{node.origin.value} item: not self-assessed, so not part of the "
-                f"{self.stage} stage"
+        item = self.unit.items.get(plan.id)
+        if not (plan.self_assessable or self.stage == "final"):
+            return self._result(
+                plan, "not_in_stage", None, ZERO, partial(self.explainer.not_in_stage, plan)
             )
-            return self._node_result(node, "not_in_stage", None, ZERO, explanation)
         if item is not None and not item.applicable:
-            return self._not_applicable(node, item.reason or "không áp dụng", [])
-        reads: list[InputRecord] = []
-        explanation = self._explanation(node, "scored", None, node.max)
-        explanation.evidence = [_evidence_text(e) for e in (item.evidence if item else [])]
-        picked: _Value | None = None
+            return self._not_applicable(plan, item.reason or "không áp dụng", ())
+        reads: list[Read] = []
+        picked: Value | None = None
         try:
             value: Any = None
-            if method.reads == "survey":
+            if plan.reads == "assessment":
+                picked = self._pick(plan, item)
+                if picked is None:
+                    raise MissingValue(self._missing_text(plan))
+                value = method.read(picked.value)
+            elif plan.reads == "survey":
                 if item is not None and item.survey is not None:
-                    survey_path = self.item_path(node.id, "survey")
-                    picked = _Value(
-                        item.survey, self.where(survey_path, "survey values"), survey_path
-                    )
+                    survey_path = self.item_path(plan.id, "survey")
+                    picked = Value(item.survey, "survey values", survey_path)
                     value = method.read(item.survey)
                 else:
                     value = method.read({})
-            elif method.reads == "assessment":
-                picked = self._pick(node, item)
-                if picked is None:
-                    raise MissingValue(self._missing_text(node))
-                value = method.read(picked.value)
-                reads.append(InputRecord("value given", _show(picked.value), picked.source))
-            ctx = _LeafContext(self, node, value, picked.source if picked else "", reads)
-            outcome = method.evaluate(ctx)
+            outcome = method.evaluate(context.at(plan, value, picked, reads))
             broken = outcome_problem(outcome)
         except FactProblem as problem:
-            return self._failed(
-                node, explanation, problem.code, problem.message, picked, problem.hint
-            )
+            return self._failed(plan, item, problem.code, problem.message, picked, problem.hint)
         except MissingValue as missing:
-            return self._missing(node, explanation, missing)
+            return self._missing(plan, item, missing)
         except ZeroDenominator as zero:
             return self._failed(
-                node,
-                explanation,
+                plan,
+                item,
                 "PR516",
                 f"denominator is 0 in {zero.text}",
                 picked,
                 "declare `on_zero_denominator` in the rule",
             )
         except ValueTooLarge as large:
-            return self._failed(node, explanation, "PR906", str(large), picked, None)
+            return self._failed(plan, item, "PR906", str(large), picked, None)
         except FunctionFailed as failed:
-            return self._failed(node, explanation, "PR704", str(failed), picked, None)
+            return self._failed(plan, item, "PR704", str(failed), picked, None)
         except Exception as exc:  # a plugin's bug: reported with its name, never a traceback
             return self._failed(
-                node,
-                explanation,
+                plan,
+                item,
                 "PR704",
                 f"scoring method {method.name!r} raised {one_line(exc)}",
                 picked,
@@ -578,80 +541,78 @@ class UnitEvaluation:
             )
         if broken is not None:  # a plugin's bug: reported with its name, never a traceback
             return self._failed(
-                node,
-                explanation,
+                plan,
+                item,
                 "PR707",
                 f"scoring method {method.name!r} broke its contract: {broken}",
                 picked,
                 None,
             )
         if outcome.not_applicable is not None:
-            return self._not_applicable(node, outcome.not_applicable, outcome.steps)
-        explanation.inputs = reads + [InputRecord(*i) for i in outcome.inputs]
-        explanation.matched = outcome.matched
-        explanation.steps = list(outcome.steps)
-        explanation.caps = list(outcome.caps)
-        explanation.notes.extend(outcome.notes)
-        explanation.zero_reason = outcome.zero_reason
-        explanation.formula = getattr(getattr(method, "formula", None), "text", None)
+            return self._not_applicable(plan, outcome.not_applicable, tuple(outcome.steps))
         score = outcome.score
-        if compare(score, ZERO) < 0 or compare(score, node.max) > 0:
+        if compare(score, ZERO) < 0 or compare(score, plan.max) > 0:
             code = "PR520" if compare(score, ZERO) < 0 else "PR506"
+            explanation = self.explainer.scored(plan, item, picked, reads, outcome, None, None)
             return self._failed(
-                node,
-                explanation,
+                plan,
+                item,
                 code,
-                f"item {node.id}: the rule gives {format_exact(score)}, outside 0 to "
-                f"{format_exact(node.max)}",
+                f"item {plan.id}: the rule gives {format_exact(score)}, outside 0 to "
+                f"{format_exact(plan.max)}",
                 picked,
                 "scores are never clamped silently: check the facts, or declare `cap: true`",
+                explanation,
             )
-        score = self._evidence(node, item, score, explanation)
-        explanation.score = score
-        return self._node_result(node, "scored", score, node.max, explanation)
+        effect = None
+        if plan.checks_evidence and item is not None and not item.evidence:
+            score, effect = self._evidence(plan, item, score)
+        # The method's Outcome is kept as it is: its part of the explanation.
+        explain = partial(self.explainer.scored, plan, item, picked, reads, outcome, effect, score)
+        return self._result(plan, "scored", score, plan.max, explain)
 
-    def _pick(self, node: CompiledNode, item: ItemFacts | None) -> _Value | None:
+    def _pick(self, plan: NodePlan, item: ItemFacts | None) -> Value | None:
+        """The value the stage reads: the self score, else the last appraisal round given."""
         if item is None:
             return None
-        self_path = self.item_path(node.id, "self")
         if self.stage == "self":
             if item.self_ is None:
                 return None
-            return _Value(item.self_, self.where(self_path, "self-assessment"), self_path)
-        rounds = item.appraisal or []
-        for r in range(len(rounds) - 1, -1, -1):
-            if rounds[r] is not None:
-                path = self.item_path(node.id, "appraisal", r)
-                return _Value(rounds[r], self.where(path, f"appraisal round {r + 1}"), path)
+            return Value(item.self_, "self-assessment", (*self._items_path, plan.id, "self"))
+        rounds = item.appraisal
+        if rounds:
+            for r in range(len(rounds) - 1, -1, -1):
+                if rounds[r] is not None:
+                    path = (*self._items_path, plan.id, "appraisal", r)
+                    return Value(rounds[r], f"appraisal round {r + 1}", path)
         if (
             item.self_ is not None
-            and node.origin.self_assessable
+            and plan.self_assessable
             and self.doc.policies.unappraised.value == "self"
         ):
             label = "self-assessment, no appraisal round: the self score stands"
-            return _Value(item.self_, self.where(self_path, label), self_path)
+            return Value(item.self_, label, (*self._items_path, plan.id, "self"))
         return None
 
-    def _missing_text(self, node: CompiledNode) -> str:
+    def _missing_text(self, plan: NodePlan) -> str:
         if self.stage == "self":
-            return f"the self score of item {node.id}"
-        if node.origin.self_assessable:
-            return f"a score (self or appraisal) for item {node.id}"
-        return f"the council's appraisal of item {node.id}"
+            return f"the self score of item {plan.id}"
+        if plan.self_assessable:
+            return f"a score (self or appraisal) for item {plan.id}"
+        return f"the council's appraisal of item {plan.id}"
 
-    def _missing(
-        self, node: CompiledNode, explanation: Explanation, missing: MissingValue
-    ) -> NodeResult:
-        path = self.item_path(node.id)
+    def _missing(self, plan: NodePlan, item: ItemFacts | None, missing: MissingValue) -> NodeResult:
+        explanation = self.explainer.leaf(plan, item)
+        path = self.item_path(plan.id)
         if isinstance(missing, _Reported):
             explanation.status = "error"
             explanation.zero_reason = f"input {missing.name} was refused (see the diagnostics)"
-            return self._node_result(node, "error", None, node.max, explanation)
+            return self._result(plan, "error", None, plan.max, explanation)
 
-        if node.missing == "zero":
+        if plan.node.missing == "zero":
             self.problem(
                 "PR510",
-                f"item {node.id}: {missing.name} is missing; scored 0 as the ruleset says",
+                f"item {plan.id}: {missing.name} is missing; scored 0 as the ruleset says",
                 path,
                 key=True,
             )
@@ -659,181 +620,149 @@ class UnitEvaluation:
                 f"{missing.name} is missing; the ruleset scores a missing value 0"
             )
             explanation.score = ZERO
-            return self._node_result(node, "scored", ZERO, node.max, explanation)
+            return self._result(plan, "scored", ZERO, plan.max, explanation)
         self.problem(
             missing.code,
-            f"item {node.id}: {missing.name} is missing",
+            f"item {plan.id}: {missing.name} is missing",
             path,
             key=True,
             hint="give it in the facts file, or declare the item not applicable with a reason",
         )
         explanation.status = "missing"
         explanation.zero_reason = f"{missing.name} is missing: no score"
-        return self._node_result(node, "missing", None, node.max, explanation)
+        return self._result(plan, "missing", None, plan.max, explanation)
 
     def _failed(
         self,
-        node: CompiledNode,
-        explanation: Explanation,
+        plan: NodePlan,
+        item: ItemFacts | None,
         code: str,
         message: str,
-        picked: _Value | None,
+        picked: Value | None,
         hint: str | None,
+        explanation: Explanation | None = None,
     ) -> NodeResult:
+        if explanation is None:
+            explanation = self.explainer.leaf(plan, item)
         # Point at the value itself when we know which one was read.
-        path = picked.path if picked is not None and picked.path else self.item_path(node.id)
-        if not message.startswith(f"item {node.id}"):
-            message = f"item {node.id}: {message}"
+        path = picked.path if picked is not None and picked.path else self.item_path(plan.id)
+        if not message.startswith(f"item {plan.id}"):
+            message = f"item {plan.id}: {message}"
         self.problem(code, message, path, hint=hint)
         explanation.status = "error"
         explanation.zero_reason = message
-        return self._node_result(node, "error", None, node.max, explanation)
+        return self._result(plan, "error", None, plan.max, explanation)
 
-    def _not_applicable(self, node: CompiledNode, reason: str, steps: list[str]) -> NodeResult:
-        policy = self.doc.policies.not_applicable.value
-        if policy == "applicable_maximum":
+    def _not_applicable(self, plan: NodePlan, reason: str, steps: tuple[str, ...]) -> NodeResult:
+        if self.doc.policies.not_applicable.value == "applicable_maximum":
             max_: Number = ZERO
-            self.deductions.append(Deduction(node.id, node.name, node.max, reason))
-            note = (
-                f"not applicable ({reason}): its {format_exact(node.max)} points come off this "
-                "unit's maximum"
-            )
+            self.deductions.append(Deduction(plan.id, plan.name, plan.max, reason))
         else:
-            max_ = node.max
-            note = (
-                f"not applicable ({reason}): scored 0; the ruleset keeps the declared maximum "
-                "as the denominator"
-            )
-        explanation = self._explanation(node, "not_applicable", ZERO, max_)
-        explanation.steps = list(steps)
-        explanation.notes.append(note)
-        explanation.zero_reason = note
-        return self._node_result(node, "not_applicable", ZERO, max_, explanation)
+            max_ = plan.max
+        return self._result(
+            plan,
+            "not_applicable",
+            ZERO,
+            max_,
+            partial(self.explainer.not_applicable_leaf, plan, reason, steps, max_),
+        )
 
     def _evidence(
-        self, node: CompiledNode, item: ItemFacts | None, score: Number, explanation: Explanation
-    ) -> Number:
-        if not node.origin.self_assessable or item is None:
-            return score
-        policy = node.evidence or self.doc.policies.evidence
-        if policy.value == "none" or item.evidence:
-            return score
+        self, plan: NodePlan, item: ItemFacts, score: Number
+    ) -> tuple[Number, EvidenceEffect | None]:
+        """The score of an item without evidence once the evidence policy applied, and what
+        the policy did."""
+        policy = plan.evidence
         quote = f' ("{policy.source.quote}")' if policy.source and policy.source.quote else ""
         if policy.value == "required":
             if compare(score, ZERO) > 0:
                 self.problem(
                     "PR601",
-                    f"item {node.id} has no evidence document: scored 0 instead of "
+                    f"item {plan.id} has no evidence document: scored 0 instead of "
                     f"{format_exact(score)} (evidence is required{quote})",
-                    self.item_path(node.id),
+                    self.item_path(plan.id),
                     key=True,
                 )
-                explanation.caps.append(
-                    f"{format_exact(score)} → 0: no evidence document (tài liệu kiểm chứng)"
-                )
-                explanation.zero_reason = (
-                    f"no evidence document: the ruleset gives no points without one{quote}"
-                )
-            return ZERO
+                return ZERO, EvidenceEffect("required", score, quote)
+            return ZERO, None
         if policy.value == "explanation" and not (item.explanation and item.explanation.strip()):
             self.problem(
                 "PR602",
-                f"item {node.id} has no evidence and no written explanation (giải trình): "
+                f"item {plan.id} has no evidence and no written explanation (giải trình): "
                 "flagged for the appraisal council",
-                self.item_path(node.id),
+                self.item_path(plan.id),
                 key=True,
             )
-            explanation.notes.append(
-                "no evidence and no explanation: flagged for the appraisal council" + quote
-            )
-        return score
+            return score, EvidenceEffect("explanation", score, quote)
+        return score, None
 
     # -- parents
-    def _parent(self, node: CompiledNode) -> NodeResult:
-        children = [self.results[c] for c in node.children]
-        regular = [c for c in children if not self.compiled.nodes[c.id].origin.adjustment]
+    def _parent(self, plan: NodePlan) -> NodeResult:
+        results = self.results
+        children = [results[child.id] for child in plan.children]
         max_: Number = ZERO
-        for child in regular:
-            max_ = add(max_, child.max)
-        counted = [c for c in children if c.status != "not_in_stage"]
-        explanation = self._explanation(node, "scored", None, max_)
-        explanation.children = [c.explanation for c in children]
-        if not counted:
-            explanation.status = "not_in_stage"
-            explanation.notes.append(f"no item of this node is part of the {self.stage} stage")
-            return self._node_result(node, "not_in_stage", None, max_, explanation)
-        broken = [c.id for c in counted if c.score is None]
-        if broken:
-            explanation.status = "incomplete"
-            explanation.zero_reason = "no score: " + ", ".join(broken) + " could not be scored"
-            return self._node_result(node, "incomplete", None, max_, explanation)
-        score: Number = ZERO
-        terms = []
-        for child in counted:
-            assert child.score is not None
-            origin = self.compiled.nodes[child.id].origin
-            if origin is Origin.PENALTY:
-                score = sub(score, child.score)
-                terms.append(f"− {format_exact(child.score)} ({child.id}, penalty)")
-            else:
-                score = add(score, child.score)
-                tag = f" ({child.id}, bonus)" if origin is Origin.BONUS else ""
-                terms.append(f"+ {format_exact(child.score)}{tag}")
-        text = " ".join(terms).lstrip("+ ")
-        explanation.steps.append(f"sum of {len(counted)} items: {text} = {format_exact(score)}")
+        sum_: Number = ZERO
+        counted = 0
+        complete = True
+        for child, child_plan in zip(children, plan.children, strict=True):
+            if not child_plan.adjustment:  # bonus and penalty points sit outside the maximum
+                max_ = add(max_, child.max)
+            if child.status == "not_in_stage":
+                continue
+            counted += 1
+            if child.score is None:
+                complete = False
+            elif complete:
+                sum_ = sub(sum_, child.score) if child_plan.penalty else add(sum_, child.score)
+        if not counted or not complete:
+            status = "incomplete" if counted else "not_in_stage"
+            explain = partial(self.explainer.parent, plan, children, max_, status, None, None, None)
+            return self._result(plan, status, None, max_, explain)
+        score, clamp = sum_, None
         if self.doc.policies.clamp_total.value:
-            if compare(score, ZERO) < 0:
-                explanation.caps.append(f"{format_exact(score)} raised to 0")
-                score = ZERO
-            elif compare(score, max_) > 0:
-                explanation.caps.append(
-                    f"{format_exact(score)} capped at the maximum {format_exact(max_)}"
-                )
+            if compare(sum_, ZERO) < 0:
+                score, clamp = ZERO, f"{format_exact(sum_)} raised to 0"
+            elif compare(sum_, max_) > 0:
                 score = max_
-        if score == 0:
-            explanation.zero_reason = "every item counted scored 0"
-        explanation.score = score
-        return self._node_result(node, "scored", score, max_, explanation)
+                clamp = f"{format_exact(sum_)} capped at the maximum {format_exact(max_)}"
+        explain = partial(self.explainer.parent, plan, children, max_, "scored", sum_, score, clamp)
+        return self._result(plan, "scored", score, max_, explain)
 
 
 class _LeafContext(EvalContext):
-    def __init__(
-        self,
-        evaluation: UnitEvaluation,
-        node: CompiledNode,
-        value: Any,
-        value_source: str,
-        reads: list[InputRecord],
-    ) -> None:
-        assert node.method is not None
-        self.leaf: LeafInfo = node.method.leaf
+    """The context methods score in: one per unit, pointed at each leaf in turn."""
+
+    def __init__(self, evaluation: UnitEvaluation) -> None:
+        self.evaluation = evaluation
         self.stage = evaluation.stage
         self.year = evaluation.year
-        self.value = value
-        self.value_source = value_source
         self.survey_fallback = evaluation.doc.policies.survey_fallback.value
-        self._lookup = evaluation._lookup_factory(reads, node)
         self._rounding = evaluation.rounding
+        self._plan: NodePlan | None = None
+        self._picked: Value | None = None
+        self._reads: list[Read] | None = None
+
+    def at(
+        self, plan: NodePlan, value: Any, picked: Value | None, reads: list[Read]
+    ) -> _LeafContext:
+        assert plan.method is not None
+        self.leaf: LeafInfo = plan.method.leaf
+        self.value = value
+        self._picked = picked
+        self._plan = plan
+        self._reads = reads
+        return self
+
+    @property
+    def value_source(self) -> str:  # type: ignore[override]  # worked out when asked for
+        picked = self._picked
+        return "" if picked is None else self.evaluation.explainer.source(picked)
 
     def env(self) -> Env:
-        return Env(self._lookup, self._rounding)
+        return Env(self.lookup, self._rounding)
 
     def lookup(self, name: str) -> Number:
-        value: Number = self._lookup(name)
-        return value
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format_exact(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return str(value)
-
-
-def _evidence_text(evidence: Any) -> str:
-    parts = [p for p in (evidence.number, evidence.date, evidence.title, evidence.link) if p]
-    return " · ".join(str(p) for p in parts)
+        return self.evaluation._lookup(name, self._reads, self._plan)
 
 
 def evaluate_unit(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
 from parindex_rules.diagnostics import Diagnostic, ParindexError
 from parindex_rules.evaluate.explanation import Explanation
@@ -46,9 +48,39 @@ class Deduction:
     reason: str | None
 
 
+class _MadeOnFirstUse:
+    """A node's explanation: given as the record, or as a function that makes it, called the
+    first time the record is asked for (then kept)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, result: None, owner: type) -> _MadeOnFirstUse: ...
+
+    @overload
+    def __get__(self, result: NodeResult, owner: type) -> Explanation: ...
+
+    def __get__(self, result: NodeResult | None, owner: type) -> Explanation | _MadeOnFirstUse:
+        if result is None:
+            raise AttributeError(self.slot)  # no default: the dataclass field is required
+        explanation: Explanation | Callable[[], Explanation] = result.__dict__[self.slot]
+        if not isinstance(explanation, Explanation):
+            explanation = result.__dict__[self.slot] = explanation()
+        return explanation
+
+    def __set__(self, result: NodeResult, value: Explanation | Callable[[], Explanation]) -> None:
+        result.__dict__[self.slot] = value
+
+
 @dataclass
 class NodeResult:
-    """One node's exact score and maximum at one stage, and its explanation."""
+    """One node's exact score and maximum at one stage, and its explanation.
+
+    The engine records what the explanation needs while it evaluates, and makes the
+    :class:`Explanation` itself (its texts included) the first time it is asked for: most
+    results are ranked or summed, never read line by line.
+    """
 
     id: str
     name: str
@@ -58,7 +90,7 @@ class NodeResult:
     score: Number | None
     status: str
     provisional: bool
-    explanation: Explanation
+    explanation: _MadeOnFirstUse = _MadeOnFirstUse()
 
     @property
     def index(self) -> Number | None:
@@ -69,6 +101,13 @@ class NodeResult:
 
     def explain(self) -> Explanation:
         return self.explanation
+
+    def __getstate__(self) -> dict[str, object]:
+        # Copied or pickled with its explanation made: what the engine recorded to make it
+        # belongs to the engine (and holds objects that do not pickle).
+        state = dict(self.__dict__)
+        state["_explanation"] = self.explanation
+        return state
 
 
 @dataclass

@@ -79,7 +79,8 @@ def _guard(value: Number) -> Number:
     if isinstance(value, Fraction):
         digits = len(str(abs(value.numerator))) + len(str(value.denominator))
     else:
-        digits = len(value.as_tuple().digits) + abs(int(value.as_tuple().exponent))
+        _, shown, exponent = value.as_tuple()
+        digits = len(shown) + abs(int(exponent))
     if digits > limits.MAX_VALUE_DIGITS:
         raise ValueTooLarge(f"a value grew beyond {limits.MAX_VALUE_DIGITS} digits")
     return value
@@ -265,6 +266,8 @@ class Call(_Composite):
             raise FunctionFailed(
                 f"function {self.spec.name!r} raised {type(exc).__name__}: {text} in {self.text}"
             ) from None
+        if isinstance(result, Decimal) and self.spec.returns is Type.NUMBER and result.is_finite():
+            return _guard(result)  # the common case
         if self.spec.returns is Type.BOOL:
             if isinstance(result, bool):
                 return result

@@ -127,8 +127,10 @@ class Resolved:
 
     ``display`` says what was asked for (``vinhlong-2023/so (parindex-rules)``); ``name`` is the
     file diagnostics and explanations point at: the path as given, or an installed ruleset's
-    file on disk, so that ``FILE:LINE:COL`` opens in an editor (the display only when the pack is
-    not on disk, e.g. a zipped install).
+    file on disk, so that ``FILE:LINE:COL`` opens in an editor — relative to the working folder
+    when it is inside it (an editable install, run from the repository: the same text on every
+    machine), else absolute (site-packages); the display only when the pack is not on disk, e.g.
+    a zipped install.
     """
 
     display: str
@@ -160,7 +162,7 @@ def resolve(ref: str | Path) -> Resolved:
         if resource is not None:
             on_disk = _as_path(resource)
             display = f"{text} ({pack.name})"
-            name = str(on_disk) if on_disk is not None else display
+            name = _shown(on_disk) if on_disk is not None else display
             return Resolved(display=display, path=on_disk, resource=resource, name=name)
     close = difflib.get_close_matches(text, list(ids), n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else None
@@ -176,6 +178,15 @@ def resolve(ref: str | Path) -> Resolved:
             )
         ]
     )
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when inside it, else absolute."""
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(absolute)
 
 
 def _as_path(resource: Traversable) -> Path | None:

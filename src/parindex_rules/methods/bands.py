@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -72,6 +73,13 @@ class BandsConfig(MethodConfig):
         return self
 
 
+@dataclass(frozen=True)
+class _BandTexts:
+    label: str  # the band's label, or its words
+    step: str  # "band [70%, 90%] (từ 70% đến 90%) → 1"
+    words: str
+
+
 class BandsMethod(ScoringMethod):
     """Threshold bands over a value; bounds included or excluded as the decision words them."""
 
@@ -86,6 +94,17 @@ class BandsMethod(ScoringMethod):
         self.formula: Formula | None = None
         self.domain = self._domain()
         self.integers_only = self._kind() == "count"
+        # The unit and each band's words as explanations show them: the same for every unit.
+        self._unit = unit = self.unit
+        self._texts = [
+            _BandTexts(
+                label=band.label or interval.words(unit),
+                step=f"band {interval.notation(unit)} ({interval.words(unit)}) → "
+                f"{points_text(band.points)}",
+                words=interval.words(unit),
+            )
+            for band, interval in zip(self.config.bands, self.intervals, strict=False)
+        ]
 
     def _kind(self) -> str | None:
         if self.config.input and self.config.input in self.leaf.inputs:
@@ -100,6 +119,7 @@ class BandsMethod(ScoringMethod):
 
     @property
     def unit(self) -> str:
+        """Shown after values: the declared unit, else "%" for a percentage input."""
         if self.config.unit is not None:
             return self.config.unit
         return "%" if self._kind() == "percent" else ""
@@ -174,36 +194,33 @@ class BandsMethod(ScoringMethod):
         return max(band.points for band in self.config.bands)
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
-        steps = []
+        unit = self._unit
         if self.formula is not None:
             raw = self.formula.evaluate(ctx.env())
             assert not isinstance(raw, bool)
             value: Number = raw
-            steps.append(f"value = {self.formula.text} = {format_exact(value)}{self.unit}")
+            steps = [f"value = {self.formula.text} = {format_exact(value)}{unit}"]
         else:
             assert self.config.input is not None
             value = ctx.lookup(self.config.input)
-            steps.append(f"value = {self.config.input} = {format_exact(value)}{self.unit}")
+            steps = [f"value = {self.config.input} = {format_exact(value)}{unit}"]
         if not self.domain.contains(value):
             raise FactProblem(
                 "PR505",
-                f"value {format_exact(value)}{self.unit} is outside "
-                f"{self.domain.notation(self.unit)}",
+                f"value {format_exact(value)}{unit} is outside {self.domain.notation(unit)}",
             )
-        for band, interval in zip(self.config.bands, self.intervals, strict=False):
+        for band, interval, texts in zip(
+            self.config.bands, self.intervals, self._texts, strict=False
+        ):
             if interval.contains(value):
-                label = band.label or interval.words(self.unit)
-                steps.append(
-                    f"band {interval.notation(self.unit)} ({interval.words(self.unit)}) → "
-                    f"{points_text(band.points)}"
-                )
-                outcome = Outcome(score=band.points, matched=label, steps=steps)
+                steps.append(texts.step)
+                outcome = Outcome(score=band.points, matched=texts.label, steps=steps)
                 if band.provisional:
                     outcome.notes.append(f"provisional reading: {band.provisional}")
                 if band.points == 0:
                     outcome.zero_reason = (
-                        f"{format_exact(value)}{self.unit} falls in the band "
-                        f"{interval.words(self.unit)}, which gives 0"
+                        f"{format_exact(value)}{unit} falls in the band {texts.words}, "
+                        "which gives 0"
                     )
                 return outcome
         # Unreachable after the coverage check; kept as a located problem, not an assertion.

@@ -8,7 +8,6 @@ verbatim and the explanation names the outcome chosen.
 from __future__ import annotations
 
 import difflib
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
@@ -54,6 +53,19 @@ class ChoiceMethod(ScoringMethod):
             self._by_text.setdefault(fold(option.label), option)
             if option.key:
                 self._by_text.setdefault(fold(option.key), option)
+        # Answers written exactly as a key or label: found without folding them first.
+        self._as_written = {
+            text: option
+            for option in self.config.options
+            for text in (option.label, option.key)
+            if text and self._by_text.get(fold(text)) is option
+        }
+        # What the explanation says of each option (the same for every unit).
+        self._steps = {
+            (option.label, option.points): f"outcome {option.label!r} → "
+            f"{points_text(option.points)}"
+            for option in self.config.options
+        }
 
     def prepare(self, ctx: CompileContext) -> None:
         keys: set[str] = set()
@@ -97,7 +109,7 @@ class ChoiceMethod(ScoringMethod):
                 f"expected the outcome's key or label, got {shown(raw)}",
                 hint="one of: " + "; ".join(self._choices()),
             )
-        option = self._by_text.get(fold(raw))
+        option = self._as_written.get(raw) or self._by_text.get(fold(raw))
         if option is None:
             close = difflib.get_close_matches(fold(raw), list(self._by_text), n=1, cutoff=0.6)
             hint = "one of: " + "; ".join(self._choices())
@@ -114,9 +126,9 @@ class ChoiceMethod(ScoringMethod):
         outcome = Outcome(
             score=option.points,
             matched=option.label,
-            steps=[f"outcome {option.label!r} → {points_text(option.points)}"],
+            steps=[self._steps[option.label, option.points]],
         )
-        if option.points == Decimal(0):
+        if option.points == 0:
             outcome.zero_reason = f"the outcome {option.label!r} gives 0 points"
         return outcome
 

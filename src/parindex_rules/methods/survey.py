@@ -100,11 +100,12 @@ class SurveyMethod(ScoringMethod):
             if fallback == "previous_year":
                 wanted += f" (or {year - 1})"
             raise SurveyMissing(wanted)
-        steps = [f"survey {used}: {format_exact(value)}"]
+        shown = format_exact(value)
+        steps = [f"survey {used}: {shown}"]
         if self.config.scale is not None:
             score = mul(div(value, self.config.scale), self.leaf.max)
             steps.append(
-                f"{format_exact(value)} / {format_exact(self.config.scale)} × "
+                f"{shown} / {format_exact(self.config.scale)} × "
                 f"{points_text(self.leaf.max)} = {format_exact(score)}"
             )
         else:
@@ -113,7 +114,7 @@ class SurveyMethod(ScoringMethod):
             score=score,
             steps=steps,
             notes=notes,
-            inputs=[(f"survey {used}", format_exact(value), ctx.value_source)],
+            inputs=[(f"survey {used}", shown, ctx.value_source)],
         )
         if score == 0:
             outcome.zero_reason = f"the survey result for {used} is 0"
