@@ -179,7 +179,7 @@ def test_prune_keeps_the_newest_and_drops_the_old(cache_dir: Path) -> None:
 
 
 def test_prune_drops_entries_unused_for_the_default_age(cache_dir: Path) -> None:
-    made = _entries(cache_dir, [cache.MAX_AGE_DAYS + 1, cache.MAX_AGE_DAYS - 1])
+    made = _entries(cache_dir, [cache.UNUSED_DAYS + 1, cache.UNUSED_DAYS - 1])
     leftover = cache_dir / ".abc.pickle.x1.tmp"  # an interrupted write, two hours old
     leftover.write_bytes(b"x")
     os.utime(leftover, (time.time() - 7200, time.time() - 7200))

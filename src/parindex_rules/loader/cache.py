@@ -10,7 +10,7 @@ for something it was not made from; nothing ever needs to be invalidated. Deleti
 only costs the next load its compile time.
 
 Old entries are pruned after each store: the folder keeps the :data:`KEEP` most recently used
-entries, and none unused for :data:`MAX_AGE_DAYS` days (a load that uses an entry marks it
+entries, and none unused for :data:`UNUSED_DAYS` days (a load that uses an entry marks it
 used). :func:`prune` does it on demand with other bounds.
 
 Where: ``$PARINDEX_CACHE_DIR``, else the user's cache folder (``$XDG_CACHE_HOME`` or
@@ -47,7 +47,7 @@ FORMAT = 1
 #: How many entries pruning keeps (the most recently used), and after how many days unused an
 #: entry goes. A compiled ruleset is tens of kilobytes: the folder stays a few megabytes.
 KEEP = 256
-MAX_AGE_DAYS = 90
+UNUSED_DAYS = 90
 
 
 def cache_dir() -> Path | None:
@@ -241,11 +241,11 @@ def store(text: str, name: str, compiled: CompiledRuleset) -> None:
 
 def prune(keep: int | None = None, max_age_days: float | None = None) -> int:
     """Delete entries beyond the `keep` most recently used and those unused for more than
-    `max_age_days` days (defaults: :data:`KEEP`, :data:`MAX_AGE_DAYS`), and temporary files a
+    `max_age_days` days (defaults: :data:`KEEP`, :data:`UNUSED_DAYS`), and temporary files a
     crashed store left behind; returns how many were removed. Another process removing the same
     file first is not an error."""
     keep = KEEP if keep is None else keep
-    max_age_days = MAX_AGE_DAYS if max_age_days is None else max_age_days
+    max_age_days = UNUSED_DAYS if max_age_days is None else max_age_days
     folder = cache_dir()
     if folder is None or not folder.is_dir() or not _trusted(folder):
         return 0
