@@ -1,7 +1,7 @@
 """The README's commands and the API guide's code run as shown.
 
 The other guides test their own examples (tests/*/test_docs*.py); this covers README.md,
-docs/README.md and docs/api.md.
+docs/README.md, docs/plugins.md's commands, each ruleset folder's README.md and docs/api.md.
 """
 
 from __future__ import annotations
@@ -39,18 +39,51 @@ def parindex_commands(path: Path) -> list[list[str]]:
     return out
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/README.md"])
-def test_shell_commands_run(doc: str, monkeypatch: pytest.MonkeyPatch) -> None:
+#: Documents whose shell blocks are run here; a ruleset folder's README is one of them.
+SHELL_DOCS = [
+    "README.md",
+    "docs/README.md",
+    "docs/plugins.md",
+    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "rulesets").glob("*/README.md")),
+]
+
+
+def test_every_ruleset_readme_is_run() -> None:
+    """Each shipped ruleset folder's README shows commands, and they are in SHELL_DOCS."""
+    folders = [p for p in (ROOT / "rulesets").iterdir() if p.is_dir() and p.name[0] not in "._"]
+    assert folders
+    for folder in folders:
+        readme = folder / "README.md"
+        assert readme.relative_to(ROOT).as_posix() in SHELL_DOCS
+        assert parindex_commands(readme), f"{readme} shows no parindex command"
+
+
+@pytest.mark.parametrize("doc", SHELL_DOCS)
+def test_shell_commands_run(doc: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each command exits 0 and prints (or, with --out, writes) something. Files a command
+    writes go to a temporary folder; the inputs are read from the repository as shown."""
+    if doc == "docs/plugins.md":
+        from tests.plugins.conftest import require_demo
+
+        require_demo()  # its commands use the example plugin
     monkeypatch.chdir(ROOT)
     commands = parindex_commands(ROOT / doc)
     assert commands, f"{doc} shows no parindex command"
     for args in commands:
+        args = [
+            str(tmp_path / arg) if i and args[i - 1] == "--out" else arg
+            for i, arg in enumerate(args)
+        ]
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(args)
         assert code == 0, (args, err.getvalue())
         assert "Traceback" not in err.getvalue()
-        assert out.getvalue().strip(), args
+        if "--out" in args:
+            written = Path(args[args.index("--out") + 1])
+            assert written.is_file() and written.stat().st_size > 0, args
+        else:
+            assert out.getvalue().strip(), args
 
 
 def test_readme_quick_start_shows_provisional_results_and_explanations(

@@ -40,6 +40,7 @@ from parindex_rules.numbers import format_exact
 
 if TYPE_CHECKING:
     from parindex_rules.batch.result import BatchResult
+    from parindex_rules.rank.ranking import RankTable
 
 # Importing the built-in methods' base registers the method validator with the registry.
 import parindex_rules.methods.base  # noqa: F401  isort: skip
@@ -56,6 +57,9 @@ class CohortResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: The facts evaluated, so exporters can show another stage (self vs appraised) beside it.
     facts: Facts | None = field(default=None, repr=False, compare=False)
+    #: The ranking once :func:`parindex_rules.report.notes.rank_cohort` has ranked it, so that
+    #: exporters show its ties and group statistics without ranking again.
+    ranking: RankTable | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -338,7 +342,7 @@ def load(ref: str | Path) -> Ruleset:
                 ]
             ) from None
         text = decode(raw, resolved.display)
-        name = resolved.display if resolved.path is None else str(ref)
+        name = resolved.name  # an installed id: its file on disk, so FILE:LINE:COL opens
         cached = cache.load(text, name)  # keyed by the content hash: never stale
         if cached is not None:
             return Ruleset(cached)

@@ -8,8 +8,11 @@ purpose derives from :class:`ParindexError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from parindex_rules.codes import Severity, lookup
@@ -32,6 +35,34 @@ def format_path(path: Sequence[PathPart]) -> str:
             else:
                 out += f"[{text!r}]"
     return out
+
+
+def shown(value: object) -> str:
+    """A value in a message as the user wrote it in YAML or JSON: ``5``, ``0.5``, ``true``,
+    ``null``, ``'text'``, ``[1, 'x']``, ``{a: 1}`` — never a Python repr such as
+    ``Decimal('5')`` or ``True``. Fractions show as ``1/3``, dates as ``2023-12-14``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        items = (f"{k if isinstance(k, str) else shown(k)}: {shown(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "[" + ", ".join(sorted(shown(v) for v in value)) + "]"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    return repr(value)
 
 
 @dataclass(frozen=True)

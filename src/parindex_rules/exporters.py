@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.plugins import API_VERSION, one_line, registry
 from parindex_rules.report.json import dumps, unit_json
+from parindex_rules.report.notes import ensure_ranked
 from parindex_rules.report.text import render_table
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class JsonExporter:
     summary: ClassVar[str] = "the `score` JSON of shared/interfaces.md"
 
     def export(self, ruleset: Ruleset, cohort: CohortResult) -> str:
+        ensure_ranked(ruleset, cohort)  # as the xlsx and html exporters: ranks, not nulls
         return dumps(
             {
                 "ruleset": ruleset.id,
@@ -55,6 +57,7 @@ class TextExporter:
     summary: ClassVar[str] = "plain-text tables"
 
     def export(self, ruleset: Ruleset, cohort: CohortResult) -> str:
+        ensure_ranked(ruleset, cohort)
         return render_table(ruleset, cohort)
 
 
@@ -78,11 +81,11 @@ def exporters() -> dict[str, Exporter]:
     return out
 
 
-def export(name: str, ruleset: Ruleset, cohort: CohortResult) -> str | bytes:
-    """Run the exporter `name`; a missing exporter or an exporter's bug is a diagnostic."""
+def exporter(name: str) -> Exporter:
+    """The installed exporter `name`; a missing one is PR708 (with did-you-mean)."""
     available = exporters()
-    exporter = available.get(name)
-    if exporter is None:
+    found = available.get(name)
+    if found is None:
         close = difflib.get_close_matches(name, list(available), n=1, cutoff=0.6)
         raise DiagnosticError(
             [
@@ -96,10 +99,16 @@ def export(name: str, ruleset: Ruleset, cohort: CohortResult) -> str | bytes:
                 )
             ]
         )
+    return found
+
+
+def export(name: str, ruleset: Ruleset, cohort: CohortResult) -> str | bytes:
+    """Run the exporter `name`; a missing exporter or an exporter's bug is a diagnostic."""
+    chosen = exporter(name)
     info = registry.info("exporters", name)
     label = f"{name!r}" + (f" ({info.distribution})" if info and info.distribution else "")
     try:
-        content = exporter.export(ruleset, cohort)
+        content = chosen.export(ruleset, cohort)
     except DiagnosticError:
         raise
     except Exception as exc:  # a plugin exporter's bug, never a traceback
@@ -110,7 +119,7 @@ def export(name: str, ruleset: Ruleset, cohort: CohortResult) -> str | bytes:
                 )
             ]
         ) from None
-    wanted = bytes if exporter.binary else str
+    wanted = bytes if chosen.binary else str
     if not isinstance(content, wanted):
         raise DiagnosticError(
             [

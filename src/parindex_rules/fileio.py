@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
@@ -81,3 +82,14 @@ def write_failed(target: Path, exc: OSError) -> DiagnosticError:
             )
         ]
     )
+
+
+def discard_unwritten(stream: TextIO) -> None:
+    """Point a stream that failed to write (stdout on a full disk) at the null device, so that
+    what it still holds is dropped at exit instead of failing again there ("Exception ignored"
+    and exit status 120). Streams without a file (tests' StringIO) are left as they are."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)

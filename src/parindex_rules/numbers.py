@@ -33,6 +33,7 @@ from fractions import Fraction
 from math import gcd
 
 from parindex_rules import limits
+from parindex_rules.diagnostics import shown
 
 Number = Decimal | Fraction
 
@@ -118,7 +119,7 @@ def _parse_decimal(value: object) -> Decimal:
     if type(value) is str:  # as facts files write most numbers
         return _parse_text(value)
     if isinstance(value, bool):
-        raise NotADecimal(f"{value!r} is true/false, not a number")
+        raise NotADecimal(f"{shown(value)} is true/false, not a number")
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise NotADecimal(f"{value} is not a finite number")
@@ -127,7 +128,7 @@ def _parse_decimal(value: object) -> Decimal:
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise NotADecimal(f"{value!r} is not a finite number")
+            raise NotADecimal(f"{shown(value)} is not a finite number")
         return Decimal(repr(value))
     if isinstance(value, Fraction):
         exact = fraction_to_decimal(value)
@@ -136,13 +137,13 @@ def _parse_decimal(value: object) -> Decimal:
         return exact
     if isinstance(value, str):
         return _parse_text(value)
-    raise NotADecimal(f"{value!r} is not a number")
+    raise NotADecimal(f"{shown(value)} is not a number")
 
 
 def _parse_text(value: str) -> Decimal:
     text = value.strip()
     if not _DECIMAL_TEXT.match(text):
-        raise NotADecimal(f"{value!r} is not a decimal number (write 0.5 or 0,5)")
+        raise NotADecimal(f"{shown(value)} is not a decimal number (write 0.5 or 0,5)")
     return Decimal(text.replace(",", "."))
 
 

@@ -97,7 +97,7 @@ def _choose(path: Path, name: str | None) -> tuple[str, FactsReader]:
                 "PR801",
                 f"no facts reader for {suffix or 'files without a suffix'}",
                 file=str(path),
-                hint="known: " + ", ".join(known),
+                hint="known: " + ", ".join(known) + "; or name the reader to use (--reader NAME)",
             )
         ]
     )

@@ -54,7 +54,7 @@ def test_an_unfilled_unit_id_is_an_error_at_its_line() -> None:
 
 def test_inputs_conditions_survey_and_council_items() -> None:
     text = yaml_template(rich_ruleset())
-    assert text.splitlines()[2].startswith("# TẠM THỜI (PROVISIONAL)")
+    assert text.splitlines()[0].startswith("# TẠM THỜI (PROVISIONAL)")
     assert "      dung_han: null  # Số hồ sơ đúng hạn\n" in text
     assert "      du_so_luong: null  # Đủ số lượng\n" in text
     assert '    survey: {"2024": null}\n' in text

@@ -42,7 +42,8 @@ def test_markdown_has_the_annex_columns_and_rows(capsys: pytest.CaptureFixture[s
 def test_provisional_content_is_marked(tmp_path: Path) -> None:
     ruleset = pr.load(write_child(tmp_path))
     text = render_markdown(ruleset)
-    assert text.splitlines()[2].startswith("> **TẠM THỜI (PROVISIONAL): bộ chỉ số camau-2014")
+    assert text.splitlines()[0].startswith("> **TẠM THỜI (PROVISIONAL): bộ chỉ số camau-2014")
+    assert text.splitlines()[2].startswith("# ")  # the title, after the banner
     row = next(line for line in text.splitlines() if line.startswith("| 1.1.4 |"))
     assert "**⚠ Tạm thời: Ví dụ giả định cho tài liệu hướng dẫn" in row
     page = render_html(ruleset)

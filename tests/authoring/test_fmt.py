@@ -149,7 +149,21 @@ def test_unreadable_file_is_reported_and_left_alone(
     err = capsys.readouterr().err
     assert re.search(rf"{re.escape(str(path))}:\d+:\d+: PR004 ", err)
     assert path.read_text(encoding="utf-8") == bad
-    assert main(["fmt", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_a_missing_path_is_pr001_and_the_other_files_are_still_done(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like every other verb, a file that does not exist is PR001 with exit 1 (not exit 2, which
+    means the command line itself is wrong); the files that exist are formatted all the same."""
+    missing = tmp_path / "missing.yaml"
+    path = tmp_path / "messy.yaml"
+    path.write_text(MESSY, encoding="utf-8")
+    assert main(["fmt", str(missing), str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{missing}:0:0: PR001 cannot read file: No such file or directory" in err
+    assert f"formatted {path}" in err
+    assert path.read_text(encoding="utf-8") == MESSY_FORMATTED
 
 
 def test_a_layout_that_would_change_a_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

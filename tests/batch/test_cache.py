@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,64 @@ def test_a_ruleset_that_extends_another_is_never_served_stale(
         "extends" not in p.name for p in cache_dir.glob("*.pickle")
     )
     assert cache.key(child.read_text(encoding="utf-8"), str(child)) is None
+
+
+def _entries(folder: Path, ages_in_days: list[float]) -> list[Path]:
+    """Fake entries, the i-th last used `ages_in_days[i]` days ago."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    now = time.time()
+    made = []
+    for i, age in enumerate(ages_in_days):
+        path = folder / f"{i:064x}.pickle"
+        path.write_bytes(b"x")
+        os.utime(path, (now - age * 86400, now - age * 86400))
+        made.append(path)
+    return made
+
+
+def test_prune_keeps_the_newest_and_drops_the_old(cache_dir: Path) -> None:
+    """Ages 1, 5, 2, 200, 3 days. keep=3 → the three most recently used stay (1, 2, 3 days);
+    then max_age 2.5 days → the 3-day entry goes too."""
+    made = _entries(cache_dir, [1, 5, 2, 200, 3])
+    assert cache.prune(keep=3, max_age_days=365) == 2
+    assert sorted(cache_dir.glob("*.pickle")) == [made[0], made[2], made[4]]
+    assert cache.prune(keep=3, max_age_days=2.5) == 1
+    assert sorted(cache_dir.glob("*.pickle")) == [made[0], made[2]]
+    assert cache.prune() == 0  # the defaults (256 entries, 90 days) keep both
+
+
+def test_prune_drops_entries_unused_for_the_default_age(cache_dir: Path) -> None:
+    made = _entries(cache_dir, [cache.UNUSED_DAYS + 1, cache.UNUSED_DAYS - 1])
+    leftover = cache_dir / ".abc.pickle.x1.tmp"  # an interrupted write, two hours old
+    leftover.write_bytes(b"x")
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))
+    assert cache.prune() == 2
+    assert list(cache_dir.iterdir()) == [made[1]]
+
+
+def test_storing_prunes_and_loading_marks_an_entry_used(
+    cache_dir: Path, copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`other` was used before `copy` (an hour vs a minute more ago); a cache hit on `other`
+    makes it the most recently used, so prune(keep=1) keeps it. With KEEP = 1, storing a third
+    ruleset leaves only the third."""
+    text = copy.read_text(encoding="utf-8")
+    other, third = tmp_path / "other.yaml", tmp_path / "third.yaml"
+    for path in (other, third):
+        path.write_text(text, encoding="utf-8")
+    pr.load(copy)
+    pr.load(other)
+    first, second = (cache_dir / f"{cache.key(text, str(p))}.pickle" for p in (copy, other))
+    old = time.time() - 3600
+    os.utime(first, (old, old))
+    os.utime(second, (old - 60, old - 60))
+    _no_compiling(monkeypatch)
+    pr.load(other)  # a hit: `other` becomes the most recently used
+    monkeypatch.undo()
+    monkeypatch.setenv("PARINDEX_CACHE_DIR", str(cache_dir))
+    monkeypatch.delenv("PARINDEX_NO_CACHE", raising=False)
+    assert cache.prune(keep=1) == 1
+    assert list(cache_dir.glob("*.pickle")) == [second]
+    monkeypatch.setattr(cache, "KEEP", 1)
+    pr.load(third)  # stored, then pruned to one entry
+    assert [p.stem for p in cache_dir.glob("*.pickle")] == [cache.key(text, str(third))]

@@ -56,6 +56,10 @@ PRINTED = re.compile(
 _PYTHON_SPEAKING = re.compile(r"^(\w*(Warning|Error|Exception)\b|<\w+>:\d+: |Traceback )")
 
 
+#: A value shown the way Python spells it, not the way the user wrote it (Decimal('5'), True).
+_PYTHON_REPR = re.compile(r"\b(Decimal|Fraction|datetime\.date)\(|\bgot (True|False|None)\b")
+
+
 @dataclass(frozen=True)
 class Expected:
     code: str
@@ -242,6 +246,9 @@ def check(case: Case, outcome: Outcome) -> list[str]:
     for stream, text in (("stderr", outcome.stderr), ("stdout", outcome.stdout)):
         if "Traceback" in text or "internal error" in text:
             problems.append(f"{stream} shows a traceback or an internal error:\n{text}")
+    reprs = [line for line in outcome.stderr.splitlines() if _PYTHON_REPR.search(line)]
+    if reprs:
+        problems.append(f"a value is shown as a Python repr, not as written: {reprs[:3]}")
     stray = [line for line in outcome.stderr.splitlines() if _PYTHON_SPEAKING.match(line)]
     if stray:
         problems.append(f"stderr holds Python's own warnings or errors: {stray[:3]}")

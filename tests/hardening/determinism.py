@@ -57,6 +57,11 @@ COMMANDS: list[list[str]] = [
     ["score", R, "--facts", BAD_F, "--format", "json"],
     ["score", CAMAU_R, "--facts", CAMAU_F, "--format", "json"],
     *(
+        ["score", R, "--facts", F, "--exporter", name, "--out", "{out}"]
+        for name in ("json", "text", "xlsx", "html")
+    ),
+    ["rank", R, "--facts", F, "--reader", "yaml"],
+    *(
         ["explain", R, "--facts", F, "--unit", unit, "--format", fmt]
         for unit in ("so-a", "so-b", "so-c", "so-d")
         for fmt in ("text", "json")

@@ -196,6 +196,7 @@ HOW_TO_FIX: dict[str, str] = {
     "report is replaced; anything else is never overwritten).",
     "PR828": "The unit is not evaluated or its result is withheld: there is nothing to "
     "explain; check its facts and `evaluated`.",
+    "PR829": "Install the batch support: `pip install 'parindex-rules[batch]'` (it brings numpy).",
     "PR851": "Lay the file out by hand (the value named would change); please report the "
     "file, since fmt should keep every value.",
     "PR860": "Check the file: it must be a Word (.docx), Excel (.xlsx) or CSV table.",
@@ -212,6 +213,8 @@ HOW_TO_FIX: dict[str, str] = {
     "PR867": "Install the annex support: `pip install 'parindex-rules[annex]'`.",
     "PR890": "Check that the folder exists and can be written and that the disk is not full; "
     "the previous file was left as it was.",
+    "PR891": "Free some space on the disk the output goes to, or write it to a file with "
+    "`--out FILE`. (A pipe closed early, as by `| head`, is not an error.)",
     # -- limits
     "PR901": "Split the file; a ruleset above 2 MiB or facts above 64 MiB are not rule books.",
     "PR902": "Split the file into smaller ones.",

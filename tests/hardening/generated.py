@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata as metadata
+import io
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -365,6 +366,24 @@ def generated_cases() -> list[Case]:
             file="ruleset.yaml",
         ),
         _case(
+            "batch-extra-missing",
+            "`parindex sensitivity` while numpy is not installed",
+            ["sensitivity", "ruleset.yaml", "--facts", "facts.yaml", "--vary", "max:1=±1"],
+            [("PR829", "facts.yaml", 0, 0)],
+            _write_many({"ruleset.yaml": ruleset, "facts.yaml": FACTS}),
+            patch=lambda: _without_modules("numpy", "parindex_rules.sensitivity"),
+            file="ruleset.yaml",
+        ),
+        _case(
+            "output-full-disk",
+            "results printed to a full disk (as `parindex describe ruleset.yaml > /dev/full`)",
+            ["describe", "ruleset.yaml"],
+            [("PR891", "<stdout>", 0, 0)],
+            _write("ruleset.yaml", ruleset),
+            patch=lambda: _attribute("parindex_rules.cli.common", "stdout", _FullDisk),
+            file="ruleset.yaml",
+        ),
+        _case(
             "annex-extra-missing",
             "a Word annex imported while python-docx is not installed",
             ["import-annex", "phu-luc.docx", "--id", "thu-2020/so", "--out", "out.yaml"],
@@ -469,6 +488,39 @@ def _without_module(name: str) -> Iterator[None]:
     finally:
         del sys.modules[name]
         sys.modules.update(saved)
+
+
+@contextlib.contextmanager
+def _without_modules(missing: str, *dependants: str) -> Iterator[None]:
+    """As if `missing` were not installed, with the modules importing it not imported yet."""
+    prefixes = (missing, *dependants)
+    saved = {
+        k: v
+        for k, v in sys.modules.items()
+        if any(k == p or k.startswith(p + ".") for p in prefixes)
+    }
+    for key in saved:
+        del sys.modules[key]
+    sys.modules[missing] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for key in [
+            k for k in sys.modules if any(k == p or k.startswith(p + ".") for p in prefixes)
+        ]:
+            del sys.modules[key]
+        sys.modules.update(saved)
+
+
+class _FullStream(io.StringIO):
+    """stdout on a full disk: every write fails as /dev/full's does."""
+
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def _FullDisk() -> _FullStream:  # noqa: N802 - stands in for the function `stdout`
+    return _FullStream()
 
 
 def _chain(depth: int) -> dict[str, bytes | str]:

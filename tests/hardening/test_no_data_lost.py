@@ -273,3 +273,40 @@ def test_the_audit_sees_a_direct_write() -> None:
     assert [name for _, name in _direct_writes(source)] == [
         "write_text", "open('w')", "open('ab')", "replace", "open('wb')"
     ]  # fmt: skip
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["schema"],  # larger than the stdout buffer: fails while the command prints
+        ["describe", R],  # smaller: fails when the output is flushed at the end
+        ["report", R, "--facts", F, "--out", "{dir}"],  # writes a report, then says so
+    ],
+    ids=["schema", "describe", "report"],
+)
+def test_a_full_stdout_is_reported_not_an_internal_error(argv: list[str], tmp_path: Path) -> None:
+    """`parindex schema > /dev/full` printed "internal error ... please report it"; it is a
+    normal error of the user's environment: PR891 naming the reason, exit 1, and nothing from
+    Python itself (no traceback, no "Exception ignored" at exit)."""
+    import subprocess
+    import sys
+
+    argv = [str(tmp_path / "report") if part == "{dir}" else part for part in argv]
+    script = "import sys; from parindex_rules.cli import main; sys.exit(main(sys.argv[1:]))"
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", script, *argv],
+            cwd=ROOT,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+        )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[-1].startswith(
+        "<stdout>:0:0: PR891 cannot write output: No space left on device"
+    ), done.stderr
+    for python_speaking in ("internal error", "Traceback", "Exception ignored"):
+        assert python_speaking not in done.stderr

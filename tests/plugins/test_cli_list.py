@@ -37,7 +37,8 @@ fields:
 """
 
 
-def _pack(fake_dist: FakeDist, tmp_path: Path) -> None:
+def _pack(fake_dist: FakeDist, tmp_path: Path) -> Path:
+    """Install a fake pack shipping `fake-2024/xa`; returns that ruleset's file."""
     module = fake_dist(
         "fake-pack-dist", {"rulesets": {"fake": "{module}:PACK"}}, PACK, package=True
     )
@@ -46,13 +47,34 @@ def _pack(fake_dist: FakeDist, tmp_path: Path) -> None:
     (folder / "xa.yaml").write_text(RULESET, encoding="utf-8")
     (folder / "examples").mkdir()  # examples beside rulesets are not rulesets
     (folder / "examples" / "xa-cohort.yaml").write_text("units: []\n", encoding="utf-8")
+    return folder / "xa.yaml"
 
 
 def test_a_pack_ships_rulesets_under_its_own_ids(fake_dist: FakeDist, tmp_path: Path) -> None:
     _pack(fake_dist, tmp_path)
     ruleset = pr.load("fake-2024/xa")
     assert ruleset.title == "Bộ tiêu chí giả định: cấp xã"
-    assert (ruleset.id, ruleset.file) == ("fake-2024/xa", "fake-2024/xa")
+    assert ruleset.id == "fake-2024/xa"
+
+
+def test_a_plugin_rulesets_diagnostics_name_its_file_on_disk(
+    fake_dist: FakeDist, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Loaded by id, a pack's ruleset is still shown by its file, so FILE:LINE:COL opens: the
+    provisional warning sits at the ruleset's `id:` (line 2 of RULESET: the comment is line 1)."""
+    file = _pack(fake_dist, tmp_path)
+    ruleset = pr.load("fake-2024/xa")
+    assert Path(ruleset.file).resolve() == file.resolve()
+    field_line = RULESET.splitlines().index('  - id: "1"') + 1
+    assert ruleset.node("1").location == f"{ruleset.file}:{field_line}"
+    assert main(["validate", "fake-2024/xa"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    where, _, message = line.partition(": PR230 [warning] ")
+    assert message.startswith("ruleset fake-2024/xa is provisional")
+    path, row, column = where.rsplit(":", 2)
+    assert Path(path).resolve() == file.resolve()
+    assert (row, column) == ("2", "1")
+    assert file.read_text(encoding="utf-8").splitlines()[1] == "id: fake-2024/xa"
 
 
 def test_list_json_shows_rulesets_plugins_and_builtins(
@@ -145,3 +167,22 @@ def test_list_warns_of_a_name_clash_and_exits_0(
         captured.out
     )
     assert "PR705 [warning]" in captured.err
+
+
+def test_list_text_heads_every_column(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each table's header names every column: the signature of functions, the suffixes of
+    readers, the suffix of exporters (an empty header left a column unexplained)."""
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    headers = {}
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and lines[i + 1] and set(lines[i + 1].replace(" ", "")) == {"-"}:
+            headers[lines[i - 1].split(" (")[0]] = line.split()
+            # As many header words as dashed columns: none is blank.
+            assert len(line.split()) == len(lines[i + 1].split()), line
+    assert headers["Formula functions"] == ["name", "signature", "from", "summary"]
+    assert headers["Facts readers"] == ["name", "suffixes", "from", "summary"]
+    assert headers["Exporters"] == ["name", "suffix", "from", "summary"]
+    assert headers["Scoring methods"] == ["name", "from", "summary"]
+    [row] = [line for line in lines if line.startswith("round ")]
+    assert row.split()[:2] == ["round", "round(x,"]

@@ -93,6 +93,29 @@ def test_rulesets_load_by_id_from_the_installed_package(ruleset_id: str) -> None
     assert pr.load(ruleset_id).id == ruleset_id
 
 
+@pytest.mark.parametrize("ruleset_id", PROVINCE_IDS)
+def test_an_installed_ruleset_is_shown_by_its_file_on_disk(
+    ruleset_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loaded by id, diagnostics and explanations still name the YAML file (site-packages, or
+    the repository in an editable install), so FILE:LINE:COL opens at the right line; relative
+    to the working folder when inside it, the same text on every machine."""
+    monkeypatch.chdir(ROOT)
+    rs = pr.load(ruleset_id)
+    file = Path(rs.file)
+    assert rs.file == f"rulesets/{ruleset_id}.yaml"  # an editable install, from the repository
+    assert file.read_bytes() == (RULESETS / f"{ruleset_id}.yaml").read_bytes()
+    lines = file.read_text(encoding="utf-8").splitlines()
+    first = list(rs.compiled.nodes)[1]  # the first field ("1", or "I" in Hà Nội's)
+    node = rs.node(first)
+    result = rs.evaluate(facts(cohort_path(ruleset_id)).units[0])
+    assert result.node(first).explain().location == f"{rs.file}:{node.line}"
+    assert lines[node.line - 1].strip() == f'- id: "{first}"', lines[node.line - 1]
+    (warning,) = pr.validate_ruleset(ruleset_id)
+    assert (warning.code, warning.file) == ("PR230", rs.file)
+    assert lines[warning.line - 1] == f"id: {ruleset_id}"
+
+
 def test_the_pack_lists_exactly_the_province_rulesets() -> None:
     assert BUILTIN_PACK.ids() == sorted(PROVINCE_IDS)
     assert set(PROVINCE_IDS) <= set(known_ids())
@@ -158,7 +181,8 @@ def test_rulesets_and_cohorts_ship_in_the_wheel(tmp_path: Path) -> None:
     script = (
         "import parindex_rules as pr, parindex_rules.rulesets as r;"
         "print(r.__file__);"
-        "print(*(pr.load(i).describe()['criteria'] for i in " + repr(PROVINCE_IDS) + "))"
+        "print(*(pr.load(i).describe()['criteria'] for i in " + repr(PROVINCE_IDS) + "));"
+        f"print(pr.load({PROVINCE_IDS[0]!r}).file)"
     )
     run = subprocess.run(
         [sys.executable, "-c", script],
@@ -168,8 +192,12 @@ def test_rulesets_and_cohorts_ship_in_the_wheel(tmp_path: Path) -> None:
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    location, criteria = run.stdout.splitlines()
+    location, criteria, shown_as = run.stdout.splitlines()
     assert location.startswith(str(target))
+    # Diagnostics name the installed file, inside the installed package (not the id alone).
+    folder, name = PROVINCE_IDS[0].split("/")
+    assert shown_as == f"site/parindex_rules/rulesets/{folder}/{name}.yaml"  # from tmp_path
+    assert (tmp_path / shown_as).resolve() == (Path(location).parent / folder / f"{name}.yaml")
     assert criteria.split() == ["34", "38", "35", "22", "22", "42", "42", "42"]
 
 

@@ -81,6 +81,94 @@ def test_text_outputs_say_so_on_their_first_line(
         assert out.splitlines()[0].startswith(BANNER), out.splitlines()[0]
 
 
+#: Verbs whose output is not about one ruleset's content, and what they print instead.
+NOT_A_RULESET_OUTPUT = {
+    "list": "installed rulesets and plugins",
+    "schema": "the JSON Schema of the file formats",
+    "validate": "diagnostics on stderr (a provisional ruleset: PR230, tested below)",
+    "fmt": "rewrites ruleset files in place; prints the names of the files it changed",
+    "import-annex": "writes a new ruleset from an annex table; a summary on stderr",
+}
+
+
+def _text_runs(ref: str, facts: str, unit: str) -> dict[str, list[list[str]]]:
+    """Every text output of every verb for the provisional ruleset `ref` (HTML ones below)."""
+    return {
+        "describe": [["describe", ref]],
+        "score": [
+            ["score", ref, "--facts", facts],
+            ["score", ref, "--facts", facts, "--summary", "--stage", "self"],
+            ["score", ref, "--facts", facts, "--exporter", "text"],
+        ],
+        "explain": [["explain", ref, "--facts", facts, "--unit", unit]],
+        "rank": [["rank", ref, "--facts", facts]],
+        "check": [["check", ref, "--facts", facts]],
+        "why": [["why", ref, "--facts", facts, "--unit", unit]],
+        "diff": [["diff", ref, ref], ["diff", CAMAU, ref], ["diff", ref, CAMAU]],
+        "template": [["template", ref]],
+        "docs": [["docs", ref]],
+        "sensitivity": [
+            ["sensitivity", ref, "--facts", facts, "--vary", "max:1=±1", "--replicates", "3"]
+        ],
+        "report": [],  # HTML only: below
+    }
+
+
+def _html_runs(ref: str, facts: str, unit: str, out: Path) -> list[tuple[list[str], Path]]:
+    """Each HTML output: the command writing it into `out`, and the page to read back."""
+    return [
+        (["docs", ref, "--format", "html", "--out", str(out / "docs.html")], out / "docs.html"),
+        (
+            [
+                *("explain", ref, "--facts", facts, "--unit", unit),
+                *("--format", "html", "--out", str(out / "explain.html")),
+            ],
+            out / "explain.html",
+        ),
+        (
+            ["score", ref, "--facts", facts, "--exporter", "html", "--out", str(out / "s.html")],
+            out / "s.html",
+        ),
+        (["report", ref, "--facts", facts, "--out", str(out / "r")], out / "r" / "index.html"),
+    ]
+
+
+def _first_line_says_provisional(text: str) -> bool:
+    """The first line, past the markup that keeps the file valid (a YAML comment ``# ``, a
+    Markdown quote ``> **``), begins with the banner."""
+    first = text.splitlines()[0]
+    plain = first.removeprefix("# ").removeprefix("> **")
+    return plain.startswith(BANNER) or plain.startswith("TẠM THỜI (PROVISIONAL)")
+
+
+def test_every_verb_says_provisional_on_its_first_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every text output of every verb, for a provisional ruleset, starts with the banner;
+    HTML pages open their body with it (their first line is the doctype)."""
+    from parindex_rules.cli import build_parser
+
+    ref = "vinhlong-2023/so"
+    facts = small_facts(ref, tmp_path)
+    unit = pr.load_facts(facts).units[0].unit
+    runs = _text_runs(ref, facts, unit)
+    parser = build_parser()
+    verbs = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert verbs == set(runs) | set(NOT_A_RULESET_OUTPUT), "a new verb: add its text output"
+    for argv in [argv for each in runs.values() for argv in each]:
+        code, out, err = cli_text(capsys, *argv)
+        assert code == 0, (argv, err)
+        assert _first_line_says_provisional(out), (argv, out.splitlines()[:3])
+    for argv, page in _html_runs(ref, facts, unit, tmp_path):
+        code, _out, err = cli_text(capsys, *argv)
+        assert code == 0, (argv, err)
+        html = page.read_text(encoding="utf-8")
+        assert html.startswith("<!DOCTYPE html>"), argv
+        body = html.split("<body>", 1)[1].lstrip()
+        assert body.startswith("<div class=") and 'role="alert">' in body.split("\n", 1)[0], argv
+        assert "PROVISIONAL" in body.split("\n", 1)[0], argv
+
+
 def test_an_official_ruleset_has_no_banner(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (
         ["describe", CAMAU],

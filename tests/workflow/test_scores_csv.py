@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parindex_rules.cli import main
 from parindex_rules.diagnostics import DiagnosticError
+from parindex_rules.model.common import normalise_name
 from parindex_rules.rank import ExactTies, Ranking
 from parindex_rules.rank.scores import parse_scores
 
@@ -176,3 +180,70 @@ def test_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert "needs the RULESET" in capsys.readouterr().err
     assert main(["rank", "--scores", str(DATA / "missing.csv")]) == 1
     assert "PR001" in capsys.readouterr().err
+
+
+def test_normalise_name_compares_names_as_people_write_them() -> None:
+    """NFC: "Sở Tư pháp" typed with combining marks (o + U+031B + U+0309 ...) is the same name;
+    case folds ("TƯ PHÁP" = "tư pháp"); tabs, no-break spaces and doubled spaces are one space."""
+    decomposed = unicodedata.normalize("NFD", "Sở Tư pháp")
+    assert decomposed != "Sở Tư pháp"
+    assert normalise_name(decomposed) == normalise_name("Sở Tư pháp") == "sở tư pháp"
+    assert normalise_name("  SỞ\tTƯ\u00a0\u00a0PHÁP \n") == "sở tư pháp"
+    assert normalise_name("Thanh tra tỉnh") != normalise_name("Thanh tra tinh")  # marks count
+
+
+@given(st.text(max_size=30))
+def test_normalise_name_is_idempotent_and_ignores_form_and_case(text: str) -> None:
+    once = normalise_name(text)
+    assert normalise_name(once) == once
+    assert normalise_name(unicodedata.normalize("NFD", text)) == once
+    assert normalise_name(f" {text.upper()}\u00a0") == normalise_name(text.upper())
+    assert once == once.strip() and "  " not in once
+
+
+def test_rank_scores_with_a_ruleset_does_not_rank_the_units_it_excludes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """vinhlong-2023/so's ranking.not_ranked names Ban Dân tộc tỉnh and Thanh tra tỉnh (QĐ 1877
+    II.2). The CSV writes them in upper case, with combining marks and stray spaces: still
+    matched, listed after the ranked units with the ruleset's reason. Sở Tư pháp 90 → 1st,
+    Sở Y tế 80 → 2nd; Thanh tra's 95 would have been 1st. A unit the CSV itself marks not
+    ranked keeps the CSV's reason."""
+    thanh_tra = unicodedata.normalize("NFD", "THANH TRA  TỈNH")
+    scores = tmp_path / "vl.csv"
+    scores.write_text(
+        "unit,name,index,ranked,reason\n"
+        "so-tu-phap,Sở Tư pháp,90,,\n"
+        f"thanh-tra,{thanh_tra} ,95,,\n"
+        "ban-dan-toc,ban dân tộc tỉnh,85,,\n"
+        "so-y-te,Sở Y tế,80,,\n"
+        "so-moi,Sở Mới,70,false,thành lập giữa năm\n",
+        encoding="utf-8",
+    )
+    argv = ["rank", "vinhlong-2023/so", "--scores", str(scores)]
+    assert main([*argv, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    placed = [(u["unit"], u["rank"], u["ranked"]) for u in data["units"]]
+    assert placed == [
+        ("so-tu-phap", 1, True),
+        ("so-y-te", 2, True),
+        ("thanh-tra", None, False),
+        ("ban-dan-toc", None, False),
+        ("so-moi", None, False),
+    ]
+    reasons = {u["unit"]: u["reason"] for u in data["units"]}
+    assert reasons["thanh-tra"] == reasons["ban-dan-toc"]
+    assert reasons["thanh-tra"].startswith("Cơ quan đặc thù: có thực hiện đánh giá nhưng không")
+    assert reasons["so-moi"] == "thành lập giữa năm"
+    assert data["notes"] == [
+        "note: not ranked as the ruleset's ranking.not_ranked says: thanh-tra, ban-dan-toc"
+    ]
+    # Without the ruleset the CSV is ranked as given: Thanh tra first.
+    assert main(["rank", "--scores", str(scores), "--format", "json"]) == 0
+    as_given = json.loads(capsys.readouterr().out)
+    assert [u["unit"] for u in as_given["units"] if u["rank"] == 1] == ["thanh-tra"]
+    # The table says it too, under the provisional banner.
+    assert main(argv) == 0
+    table = capsys.readouterr().out
+    assert table.startswith("PROVISIONAL")
+    assert "not ranked as the ruleset's ranking.not_ranked says: thanh-tra, ban-dan-toc" in table

@@ -105,7 +105,7 @@ class RulesetDiff:
         }
 
     def to_text(self) -> str:
-        lines = [f"diff {self.old_id} → {self.new_id}"]
+        lines = []  # what is provisional first: the first line of every text output says it
         for which, ruleset_id, provisional in (
             ("old", self.old_id, self.old_provisional),
             ("new", self.new_id, self.new_provisional),
@@ -115,6 +115,7 @@ class RulesetDiff:
                     f"PROVISIONAL — the {which} ruleset {ruleset_id} rests on content no source "
                     "states"
                 )
+        lines.append(f"diff {self.old_id} → {self.new_id}")
         if not self.changes:
             lines.append("no changes")
             return "\n".join(lines) + "\n"

@@ -182,10 +182,9 @@ def _md_cell(text: str) -> str:
 
 
 def render_markdown(ruleset: Ruleset) -> str:
-    lines = [f"# {_md_cell(ruleset.title)}", ""]
-    banner = _banner(ruleset)
-    if banner:
-        lines += [f"> **{banner}**", ""]
+    banner = _banner(ruleset)  # first, as a quote above the title: visible, still Markdown
+    lines = [f"> **{banner}**", ""] if banner else []
+    lines += [f"# {_md_cell(ruleset.title)}", ""]
     lines += [f"- {_md_cell(fact)}" for fact in _heading_facts(ruleset)]
     notes = ruleset.document.provenance.notes
     if notes:
@@ -239,11 +238,11 @@ def render_html(ruleset: Ruleset) -> str:
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
-        f"<h1>{html.escape(ruleset.title)}</h1>",
     ]
-    banner = _banner(ruleset)
+    banner = _banner(ruleset)  # the first thing on the page, as in every output
     if banner:
         out.append(f'<div class="provisional-banner" role="alert">{html.escape(banner)}</div>')
+    out.append(f"<h1>{html.escape(ruleset.title)}</h1>")
     out.append("<ul>")
     out += [f"<li>{_h(fact)}</li>" for fact in _heading_facts(ruleset)]
     out.append("</ul>")

@@ -28,7 +28,7 @@ def expanded_data(ref: str | Path) -> tuple[str, Any]:
     resolved = resolve(ref)
     try:
         text = decode(resolved.read_bytes(), resolved.display)
-        name = str(ref) if resolved.path is not None else resolved.display
+        name = resolved.name
         loaded = load_yaml_text(text, name)
         if resolved.path is not None:
             loaded = expand_extends(loaded, resolved.path.parent, origin=resolved.path)

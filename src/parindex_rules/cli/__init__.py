@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from parindex_rules import __version__
-from parindex_rules.cli.common import CommandError, print_diagnostics
+from parindex_rules.cli.common import CommandError, print_diagnostics, write_stdout
 from parindex_rules.diagnostics import DiagnosticError
 
 
@@ -54,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+        write_stdout("")  # flush now: a full disk is reported (PR891), not lost at exit
         return code
     except DiagnosticError as exc:
         print_diagnostics(exc.diagnostics)

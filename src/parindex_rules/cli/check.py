@@ -12,11 +12,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from parindex_rules.cli.common import add_format, add_out, emit, load_ruleset, print_diagnostics
+from parindex_rules.cli.common import (
+    add_facts,
+    add_format,
+    add_out,
+    emit,
+    load_facts_for,
+    load_ruleset,
+    print_diagnostics,
+)
 from parindex_rules.diagnostics import Diagnostic, sort_diagnostics
 from parindex_rules.evaluate.checks import CHECK_CODES, UnitCheck, check_unit
 from parindex_rules.evaluate.engine import UnitEvaluation, check_cohort
-from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps
 from parindex_rules.report.text import fit, provisional_banner, table
 
@@ -31,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "check", help="evidence, explanation, stage and deadline checks of a facts file"
     )
     parser.add_argument("ruleset", metavar="RULESET", help="an installed id or a file")
-    parser.add_argument("--facts", required=True, metavar="FILE", help="facts file (YAML or JSON)")
+    add_facts(parser)
     add_format(parser, ["text", "json"], "text")
     add_out(parser)
     parser.set_defaults(run=run)
@@ -40,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset)
     compiled = ruleset.compiled
-    facts = read_facts(args.facts, ruleset=ruleset)
+    facts = load_facts_for(ruleset, args)
     cohort_problems = check_cohort(compiled, facts)
     checks: list[UnitCheck] = []
     for i, unit in enumerate(facts.units):

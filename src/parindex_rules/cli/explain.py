@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from parindex_rules.cli.common import add_format, add_out, emit, load_ruleset, print_diagnostics
+from parindex_rules.cli.common import (
+    add_facts,
+    add_format,
+    add_out,
+    emit,
+    load_facts_for,
+    load_ruleset,
+    print_diagnostics,
+)
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.engine import STAGES
-from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps
 from parindex_rules.report.text import provisional_banner
 
@@ -18,7 +25,7 @@ ORDER = 50
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("explain", help="why a unit has each of its scores")
     parser.add_argument("ruleset", metavar="RULESET", help="an installed id or a file")
-    parser.add_argument("--facts", required=True, metavar="FILE")
+    add_facts(parser)
     parser.add_argument("--unit", required=True, metavar="ID")
     parser.add_argument("--item", metavar="ID", help="only this node and what is under it")
     parser.add_argument("--stage", choices=list(STAGES), default="final")
@@ -30,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset)
-    facts = read_facts(args.facts, ruleset=ruleset)
+    facts = load_facts_for(ruleset, args)
     ids = [u.unit for u in facts.units]
     if args.unit not in ids:
         close = difflib.get_close_matches(args.unit, ids, n=1)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from parindex_rules import limits
 from parindex_rules.authoring.fmt import format_text
-from parindex_rules.cli.common import CommandError, print_diagnostics
-from parindex_rules.diagnostics import DiagnosticError
+from parindex_rules.cli.common import print_diagnostics
+from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.fileio import write_atomic
 from parindex_rules.loader.yaml import read_text
 
@@ -38,8 +38,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def files_under(paths: list[str]) -> list[Path]:
+def files_under(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """The files to format, and a PR001 for each path that is neither a file nor a folder."""
     out: list[Path] = []
+    missing: list[Diagnostic] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
@@ -47,14 +49,18 @@ def files_under(paths: list[str]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            raise CommandError(f"no such file or folder: {text}")
-    return out
+            missing.append(
+                Diagnostic.make("PR001", "cannot read file: No such file or directory", file=text)
+            )
+    return out, missing
 
 
 def run(args: argparse.Namespace) -> int:
     changed: list[Path] = []
-    failed = False
-    for path in files_under(args.paths):
+    files, missing = files_under(args.paths)
+    print_diagnostics(missing)
+    failed = bool(missing)
+    for path in files:
         try:
             text = read_text(path, max_bytes=limits.MAX_RULESET_BYTES)
             formatted = format_text(text, str(path))

@@ -33,6 +33,13 @@ SECTIONS = {
     "rulesets": ("packs", "Ruleset packs"),
 }
 
+#: The heading of the column particular to a group, and how to read it from a JSON entry.
+DETAILS: dict[str, tuple[str, Any]] = {
+    "functions": ("signature", lambda e: e.get("signature", "")),
+    "readers": ("suffixes", lambda e: " ".join(e.get("suffixes", []))),
+    "exporters": ("suffix", lambda e: e.get("suffix", "")),
+}
+
 _TITLE_LINE = re.compile(r"^title:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 
 
@@ -156,21 +163,22 @@ def render(data: dict[str, Any]) -> str:
     if rulesets:
         rows = [[r["id"], fit(r["title"] or "", 60).rstrip(), _from(r)] for r in rulesets]
         lines.append(table(["id", "title", "from"], rows))
-    for key, title in SECTIONS.values():
+    for kind, (key, title) in SECTIONS.items():
         entries = data[key]
         lines += ["", f"{title} ({len(entries)})"]
         if not entries:
             continue
-        rows = []
-        for e in entries:
-            detail = e.get("signature") or " ".join(e.get("suffixes", [])) or e.get("suffix", "")
-            rows.append([e["name"], detail, _from(e), fit(e["summary"], 60).rstrip()])
-        headers = ["name", "", "from", "summary"]
-        if not any(row[1] for row in rows):  # no signatures or suffixes in this group
-            headers, rows = (
-                [h for i, h in enumerate(headers) if i != 1],
-                [[c for i, c in enumerate(row) if i != 1] for row in rows],
-            )
+        detail = DETAILS.get(kind)
+        headers = ["name", *([detail[0]] if detail else []), "from", "summary"]
+        rows = [
+            [
+                e["name"],
+                *([detail[1](e)] if detail else []),
+                _from(e),
+                fit(e["summary"], 60).rstrip(),
+            ]
+            for e in entries
+        ]
         lines.append(table(headers, rows))
     if data["broken"]:
         lines += ["", f"Broken plugins ({len(data['broken'])}): not loaded"]

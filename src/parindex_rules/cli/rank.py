@@ -3,7 +3,9 @@
 With ``--facts``, units are scored with the ruleset and ranked as it declares. With
 ``--scores``, a CSV of published indices (columns ``unit,index`` and optionally
 ``name,group,ranked,reason``) is ranked exactly as given: by the ruleset's ranking options when
-one is named, otherwise on the exact values within their groups.
+one is named (and without ranking the units its ``ranking.not_ranked`` names, matched by id or
+by name as :func:`~parindex_rules.model.common.normalise_name` compares them), otherwise on the
+exact values within their groups.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from parindex_rules.cli.common import (
     CommandError,
     add_format,
     add_out,
+    add_reader,
     emit,
     load_ruleset,
     print_diagnostics,
@@ -21,7 +24,7 @@ from parindex_rules.cli.common import (
 from parindex_rules.cli.score import add_stage, score_and_rank
 from parindex_rules.rank.cohort import ranking_for
 from parindex_rules.rank.ranking import Ranking
-from parindex_rules.rank.scores import read_scores
+from parindex_rules.rank.scores import apply_not_ranked, read_scores
 from parindex_rules.rank.ties import ExactTies
 from parindex_rules.report.json import dumps, rank_json
 from parindex_rules.report.text import provisional_banner, render_ranking
@@ -46,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE.csv",
         help="indices computed elsewhere: columns unit,index[,name,group,ranked,reason]",
     )
+    add_reader(parser)
     add_stage(parser)
     add_format(parser, ["table", "json"], "table")
     add_out(parser)
@@ -62,7 +66,7 @@ def _rank_facts(args: argparse.Namespace) -> int:
     if args.ruleset is None:
         raise CommandError("rank --facts needs the RULESET the facts are scored with")
     ruleset = load_ruleset(args.ruleset)
-    scored = score_and_rank(ruleset, args.facts, args.stage)
+    scored = score_and_rank(ruleset, args)
     if scored is None:
         return 1
     cohort, _, table = scored
@@ -99,6 +103,8 @@ def _rank_facts(args: argparse.Namespace) -> int:
 def _rank_scores(args: argparse.Namespace) -> int:
     if args.stage != "final":
         raise CommandError("--stage applies to --facts; published scores are ranked as given")
+    if args.reader is not None:
+        raise CommandError("--reader applies to --facts; --scores is always a CSV file")
     scores = read_scores(args.scores)
     notes: list[str] = []
     if args.ruleset is not None:
@@ -109,6 +115,11 @@ def _rank_scores(args: argparse.Namespace) -> int:
                 "note: the CSV holds no node indices, so the ruleset's tie-breakers ("
                 + ", ".join(b.name for b in declared.tie_breakers)
                 + ") are not applied"
+            )
+        marked = apply_not_ranked(scores, ruleset.document.ranking.not_ranked)
+        if marked:
+            notes.append(
+                "note: not ranked as the ruleset's ranking.not_ranked says: " + ", ".join(marked)
             )
         ranking = Ranking(declared.ties, within=declared.within, classifier=declared.classifier)
         ruleset_id: str | None = ruleset.id

@@ -11,11 +11,17 @@ import argparse
 from pathlib import Path
 
 from parindex_rules.api import CohortResult, Ruleset
-from parindex_rules.cli.common import CommandError, load_ruleset, print_diagnostics
+from parindex_rules.cli.common import (
+    CommandError,
+    add_facts,
+    emit,
+    load_facts_for,
+    load_ruleset,
+    print_diagnostics,
+)
 from parindex_rules.evaluate.engine import STAGES
 from parindex_rules.fileio import write_atomic
 from parindex_rules.rank.ranking import RankTable
-from parindex_rules.readers import read_facts
 from parindex_rules.report.notes import rank_cohort
 
 ORDER = 65
@@ -30,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "facts have errors.",
     )
     parser.add_argument("ruleset", metavar="RULESET", help="an installed id or a file")
-    parser.add_argument("--facts", required=True, metavar="FILE")
+    add_facts(parser)
     parser.add_argument(
         "--out", required=True, metavar="DIR", help="the report directory (html) or file (xlsx)"
     )
@@ -40,12 +46,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cohorts(
-    ruleset: Ruleset, facts_path: str, stage: str
+    ruleset: Ruleset, args: argparse.Namespace
 ) -> tuple[CohortResult, CohortResult, RankTable] | None:
-    """The ranked cohort at `stage`, the self stage and the ranking; None (diagnostics
+    """The ranked cohort at ``--stage``, the self stage and the ranking; None (diagnostics
     printed) on errors."""
-    facts = read_facts(facts_path, ruleset=ruleset)
-    cohort = ruleset.evaluate_cohort(facts, stage=stage)  # type: ignore[arg-type]
+    stage = args.stage
+    facts = load_facts_for(ruleset, args)
+    cohort = ruleset.evaluate_cohort(facts, stage=stage)
     diagnostics = cohort.all_diagnostics()
     if any(d.is_error for d in diagnostics):
         print_diagnostics(diagnostics)
@@ -64,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         from parindex_rules.sheets.workbook import require_openpyxl
 
         require_openpyxl(args.out)
-    found = cohorts(ruleset, args.facts, args.stage)
+    found = cohorts(ruleset, args)
     if found is None:
         return 1
     cohort, self_cohort, table = found
@@ -73,10 +80,10 @@ def run(args: argparse.Namespace) -> int:
         from parindex_rules.report.xlsx import results_workbook
 
         write_atomic(out, results_workbook(ruleset, cohort, self_cohort=self_cohort, table=table))
-        print(f"wrote {out} ({len(cohort.units)} units)")
+        emit(f"wrote {out} ({len(cohort.units)} units)", None)
         return 0
     from parindex_rules.report.html import report_files, write_report
 
     write_report(out, report_files(ruleset, cohort, self_cohort, table))
-    print(f"wrote {out / 'index.html'} and {len(cohort.units)} unit pages")
+    emit(f"wrote {out / 'index.html'} and {len(cohort.units)} unit pages", None)
     return 0

@@ -1,17 +1,30 @@
-"""`parindex score RULESET --facts FILE [--stage] [--format table|json]`: score every unit.
+"""`parindex score RULESET --facts FILE [--stage] [--format table|json | --exporter NAME]`.
 
-Each unit carries its rank, class, the items taken off its maximum (deductions) and the points
-it lost against the maximum, item by item. ``--stage self`` states the self-assessable maximum
-and lists what units do not self-assess; ``--changes`` compares the self and appraised stages.
+Scores every unit. Each carries its rank, class, the items taken off its maximum (deductions)
+and the points it lost against the maximum, item by item. ``--stage self`` states the
+self-assessable maximum and lists what units do not self-assess; ``--changes`` compares the
+self and appraised stages. ``--exporter NAME`` writes the results with any installed exporter
+(built-in or a plugin's: ``parindex list`` shows them) instead of the table or JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from parindex_rules import exporters
 from parindex_rules.api import CohortResult, Ruleset
-from parindex_rules.cli.common import add_format, add_out, emit, load_ruleset, print_diagnostics
+from parindex_rules.cli.common import (
+    CommandError,
+    add_facts,
+    add_format,
+    add_out,
+    emit,
+    load_facts_for,
+    load_ruleset,
+    print_diagnostics,
+)
 from parindex_rules.evaluate.engine import STAGES
 from parindex_rules.evaluate.stages import (
     StageComparison,
@@ -20,12 +33,12 @@ from parindex_rules.evaluate.stages import (
     points_lost,
     self_assessable_max,
 )
+from parindex_rules.fileio import write_atomic
 from parindex_rules.loader.facts import Facts
 from parindex_rules.numbers import format_exact
-from parindex_rules.rank.cohort import rank_results
 from parindex_rules.rank.ranking import RankTable
-from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps, unit_json
+from parindex_rules.report.notes import rank_cohort
 from parindex_rules.report.text import render_table
 
 ORDER = 40
@@ -34,9 +47,16 @@ ORDER = 40
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("score", help="score every unit of a facts file")
     parser.add_argument("ruleset", metavar="RULESET", help="an installed id or a file")
-    parser.add_argument("--facts", required=True, metavar="FILE", help="facts file (YAML or JSON)")
+    add_facts(parser)
     add_stage(parser)
     add_format(parser, ["table", "json"], "table")
+    parser.set_defaults(format=None)  # to tell a --format given from the default
+    parser.add_argument(
+        "--exporter",
+        metavar="NAME",
+        help="write the results with this exporter instead (json, text, xlsx, html or a "
+        "plugin's; `parindex list` shows them); one writing a binary file needs --out",
+    )
     parser.add_argument(
         "--summary", action="store_true", help="table format: units only, without per-node rows"
     )
@@ -65,23 +85,19 @@ def add_stage(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def score_cohort(ruleset: Ruleset, facts_path: str, stage: str) -> CohortResult | None:
-    """Evaluate; print diagnostics; None when any is an error (nothing partial is written)."""
-    scored = score_and_rank(ruleset, facts_path, stage)
-    return None if scored is None else scored[0]
-
-
 def score_and_rank(
-    ruleset: Ruleset, facts_path: str, stage: str
+    ruleset: Ruleset, args: argparse.Namespace
 ) -> tuple[CohortResult, Facts, RankTable] | None:
-    """Evaluate and rank; print diagnostics; None when any is an error."""
-    facts = read_facts(facts_path, ruleset=ruleset)
-    cohort = ruleset.evaluate_cohort(facts, stage=stage)  # type: ignore[arg-type]
+    """Read ``--facts``, evaluate at ``--stage`` and rank; print diagnostics; None when any is
+    an error (nothing partial is written)."""
+    stage = args.stage
+    facts = load_facts_for(ruleset, args)
+    cohort = ruleset.evaluate_cohort(facts, stage=stage)
     diagnostics = cohort.all_diagnostics()
     if any(d.is_error for d in diagnostics):
         print_diagnostics(diagnostics)
         return None
-    table = rank_results(ruleset.compiled, cohort.units, facts=facts)
+    table = rank_cohort(ruleset, cohort)
     print_diagnostics(diagnostics + table.diagnostics)
     return cohort, facts, table
 
@@ -113,8 +129,11 @@ def stage_notes(ruleset: Ruleset, stage: str) -> tuple[list[str], dict[str, Any]
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.exporter is not None:
+        return run_exporter(args)
+    args.format = args.format or "table"
     ruleset = load_ruleset(args.ruleset)
-    scored = score_and_rank(ruleset, args.facts, args.stage)
+    scored = score_and_rank(ruleset, args)
     if scored is None:
         return 1
     cohort, facts, _ = scored
@@ -156,4 +175,38 @@ def run(args: argparse.Namespace) -> int:
         ),
         args.out,
     )
+    return 0
+
+
+def run_exporter(args: argparse.Namespace) -> int:
+    """``--exporter NAME``: the scored cohort, written by `exporters.export` (PR708 for an
+    unknown name, PR704/PR707 for an exporter that raises or breaks its contract)."""
+    given = [
+        option
+        for option, value in (
+            ("--format", args.format),
+            ("--summary", args.summary),
+            ("--lost", args.lost),
+            ("--changes", args.changes),
+        )
+        if value
+    ]
+    if given:
+        raise CommandError(f"--exporter writes the exporter's own format: drop {given[0]}")
+    if args.out and Path(args.out).is_dir():
+        raise CommandError(f"{args.out} is a directory: give a file name to --out")
+    chosen = exporters.exporter(args.exporter)  # PR708 before any work
+    if chosen.binary and not args.out:
+        raise CommandError(
+            f"exporter {args.exporter!r} writes a binary file: give --out FILE{chosen.suffix}"
+        )
+    ruleset = load_ruleset(args.ruleset)
+    scored = score_and_rank(ruleset, args)
+    if scored is None:
+        return 1
+    content = exporters.export(args.exporter, ruleset, scored[0])
+    if isinstance(content, bytes):
+        write_atomic(Path(args.out), content)
+    else:
+        emit(content, args.out)
     return 0

@@ -9,11 +9,29 @@ from __future__ import annotations
 import argparse
 import json
 
-from parindex_rules.cli.common import CommandError, add_format, add_out, emit, load_ruleset
+from parindex_rules.cli.common import (
+    CommandError,
+    add_facts,
+    add_format,
+    add_out,
+    emit,
+    load_facts_for,
+    load_ruleset,
+)
+from parindex_rules.codes import Code, Severity, register_codes
+from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.engine import STAGES
-from parindex_rules.readers import read_facts
 
 ORDER = 75
+
+register_codes(
+    Code(
+        "PR829",
+        "batch-extra-missing",
+        Severity.ERROR,
+        "The command needs numpy (the `batch` extra), which is not installed.",
+    ),
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "max:NODE=±X[%%], weight:ORIGIN_OR_NODE=±X%% (optional /STEP); see docs/scale.md.",
     )
     parser.add_argument("ruleset", metavar="RULESET", help="an installed id or a file")
-    parser.add_argument("--facts", required=True, metavar="FILE", help="facts file (YAML or JSON)")
+    add_facts(parser)
     parser.add_argument(
         "--vary",
         action="append",
@@ -44,14 +62,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     try:
         from parindex_rules.sensitivity import SpecError, analyse
-    except ImportError as exc:  # pragma: no cover - numpy missing
-        raise CommandError(
-            f"sensitivity needs numpy: pip install 'parindex-rules[batch]' ({exc})"
+    except ImportError:  # numpy missing: tests/hardening/generated.py, batch-extra-missing
+        raise DiagnosticError(
+            [
+                Diagnostic.make(
+                    "PR829",
+                    "sensitivity analysis needs numpy, which is not installed",
+                    file=args.facts,
+                    hint="install the batch support: pip install 'parindex-rules[batch]'",
+                )
+            ]
         ) from None
     if args.replicates < 1 or args.replicates > 1_000_000:
         raise CommandError("--replicates must be between 1 and 1,000,000")
     ruleset = load_ruleset(args.ruleset)
-    facts = read_facts(args.facts, ruleset=ruleset)
+    facts = load_facts_for(ruleset, args)
     try:
         result = analyse(
             ruleset,

@@ -6,11 +6,18 @@ import argparse
 import difflib
 
 from parindex_rules.api import Ruleset
-from parindex_rules.cli.common import add_format, add_out, emit, load_ruleset, print_diagnostics
+from parindex_rules.cli.common import (
+    add_facts,
+    add_format,
+    add_out,
+    emit,
+    load_facts_for,
+    load_ruleset,
+    print_diagnostics,
+)
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.engine import STAGES
 from parindex_rules.evaluate.result import UnitResult
-from parindex_rules.readers import read_facts
 from parindex_rules.report.json import dumps
 from parindex_rules.report.notes import rank_cohort
 from parindex_rules.report.why import compare_units, unit_above, why_json, why_text
@@ -27,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "adding up exactly to the difference of their totals.",
     )
     parser.add_argument("ruleset", metavar="RULESET", help="an installed id or a file")
-    parser.add_argument("--facts", required=True, metavar="FILE")
+    add_facts(parser)
     parser.add_argument("--unit", required=True, metavar="A")
     parser.add_argument("--versus", metavar="B", help="another unit to compare with")
     parser.add_argument("--stage", choices=list(STAGES), default="final")
@@ -58,7 +65,7 @@ def unit_result(
 
 def run(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset)
-    facts = read_facts(args.facts, ruleset=ruleset)
+    facts = load_facts_for(ruleset, args)
     cohort = ruleset.evaluate_cohort(facts, stage=args.stage)
     print_diagnostics(cohort.diagnostics)
     if any(d.is_error for d in cohort.diagnostics):

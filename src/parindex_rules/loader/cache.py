@@ -2,10 +2,16 @@
 
 An entry is the pickled :class:`~parindex_rules.compile.compiled.CompiledRuleset`, filed under
 the sha256 of everything its content depends on: the file's text, the name diagnostics use for
-it, this library's version and code, the Python version, and the scoring methods and formula
-functions installed (names, where they come from, their versions). Change any of these and the key
-changes, so an entry is never used for something it was not made from; nothing ever needs to be
-invalidated. Deleting the folder only costs the next load its compile time.
+it, this library's version and code, the Python version, the scoring methods and formula
+functions installed (names, where they come from, the size and time of the module defining each,
+so an editable plugin's edit counts too) and every installed plugin distribution with its
+version. Change any of these — upgrade a plugin — and the key changes, so an entry is never used
+for something it was not made from; nothing ever needs to be invalidated. Deleting the folder
+only costs the next load its compile time.
+
+Old entries are pruned after each store: the folder keeps the :data:`KEEP` most recently used
+entries, and none unused for :data:`UNUSED_DAYS` days (a load that uses an entry marks it
+used). :func:`prune` does it on demand with other bounds.
 
 Where: ``$PARINDEX_CACHE_DIR``, else the user's cache folder (``$XDG_CACHE_HOME`` or
 ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows) under
@@ -19,11 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
 import re
 import sys
+import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +43,11 @@ from parindex_rules.fileio import write_atomic
 
 #: Bump when the compiled form changes shape within one library version (development).
 FORMAT = 1
+
+#: How many entries pruning keeps (the most recently used), and after how many days unused an
+#: entry goes. A compiled ruleset is tens of kilobytes: the folder stays a few megabytes.
+KEEP = 256
+UNUSED_DAYS = 90
 
 
 def cache_dir() -> Path | None:
@@ -59,17 +73,74 @@ def cache_dir() -> Path | None:
 
 
 def _plugins() -> str | None:
-    """What the installed methods and functions are; None if any was registered at run time
-    (its code has no version to key on, so nothing compiled with it is cached)."""
-    from parindex_rules.plugins import registry
+    """What the installed methods and functions are, and every plugin distribution's version;
+    None if a method or function was registered at run time (its code has no version to key on,
+    so nothing compiled with it is cached)."""
+    from parindex_rules.plugins import RUNTIME, registry
 
     parts = []
     for kind in ("methods", "functions"):
         for info in registry.infos(kind):
-            if info.distribution == "<runtime>":
+            if info.distribution == RUNTIME:
                 return None
-            parts.append(f"{kind}:{info.name}={info.value}@{info.distribution}:{info.version}")
+            parts.append(
+                f"{kind}:{info.name}={info.value}@{info.distribution}:{info.version}"
+                f" {_module_stamp(info.value)}"
+            )
+    parts += _distributions()
     return "\n".join(parts)
+
+
+def _module_stamp(value: str) -> str:
+    """Size and modification time of the module an entry point (``module:attr``) names: an
+    editable install changes without a version bump."""
+    module = value.partition(":")[0].strip()
+    with contextlib.suppress(Exception):
+        spec = importlib.util.find_spec(module)
+        if spec is not None and spec.origin and spec.has_location:
+            info = Path(spec.origin).stat()
+            return f"{info.st_size}:{info.st_mtime_ns}"
+    return "?"
+
+
+_DISTRIBUTIONS: tuple[tuple[tuple[str, int], ...], list[str]] | None = None
+
+
+def _import_path_stamp() -> tuple[tuple[str, int], ...]:
+    """Each import folder's modification time: installing, upgrading or removing a distribution
+    adds or renames its ``.dist-info`` folder there, which changes it."""
+    stamp = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            stamp.append((entry, Path(entry or ".").stat().st_mtime_ns))
+    return tuple(stamp)
+
+
+def _distributions() -> list[str]:
+    """``group name=value @ distribution version`` for every entry point of every plugin group,
+    loaded or not: upgrading any plugin distribution changes the key. Scanning the installed
+    distributions costs milliseconds, so the answer is kept until an import folder changes."""
+    global _DISTRIBUTIONS
+    stamp = _import_path_stamp()
+    if _DISTRIBUTIONS is None or _DISTRIBUTIONS[0] != stamp:
+        _DISTRIBUTIONS = (stamp, _scan_distributions())
+    return _DISTRIBUTIONS[1]
+
+
+def _scan_distributions() -> list[str]:
+    from parindex_rules.plugins import GROUPS
+
+    installed = metadata.entry_points()
+    versions: dict[int, str] = {}
+    out = []
+    for entry in (e for group in GROUPS.values() for e in installed.select(group=group)):
+        dist = getattr(entry, "dist", None)
+        if id(dist) not in versions:
+            versions[id(dist)] = "?"
+            with contextlib.suppress(Exception):
+                versions[id(dist)] = f"{dist.metadata['Name']} {dist.version}"  # type: ignore[union-attr]
+        out.append(f"{entry.group} {entry.name}={entry.value} @ {versions[id(dist)]}")
+    return sorted(out)
 
 
 _CODE: str | None = None
@@ -149,6 +220,8 @@ def load(text: str, name: str) -> CompiledRuleset | None:
 
     if compiled.content_hash != content_hash(text):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: pruning keeps the entries in use
     return compiled
 
 
@@ -163,6 +236,38 @@ def store(text: str, name: str, compiled: CompiledRuleset) -> None:
         if not _trusted(folder):
             return
         write_atomic(folder / f"{entry}.pickle", dumps(compiled))
+        prune()
+
+
+def prune(keep: int | None = None, max_age_days: float | None = None) -> int:
+    """Delete entries beyond the `keep` most recently used and those unused for more than
+    `max_age_days` days (defaults: :data:`KEEP`, :data:`UNUSED_DAYS`), and temporary files a
+    crashed store left behind; returns how many were removed. Another process removing the same
+    file first is not an error."""
+    keep = KEEP if keep is None else keep
+    max_age_days = UNUSED_DAYS if max_age_days is None else max_age_days
+    folder = cache_dir()
+    if folder is None or not folder.is_dir() or not _trusted(folder):
+        return 0
+    now = time.time()
+    entries: list[tuple[float, Path]] = []
+    stale: list[Path] = []
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            used = path.stat().st_mtime
+            if path.suffix == ".pickle":
+                entries.append((used, path))
+            elif path.name.startswith(".") and path.suffix == ".tmp" and now - used > 3600:
+                stale.append(path)  # an interrupted write_atomic, an hour old
+    entries.sort(key=lambda e: (-e[0], e[1].name))  # newest first; the name breaks ties
+    limit = now - max_age_days * 86400
+    stale += [path for i, (used, path) in enumerate(entries) if i >= keep or used < limit]
+    removed = 0
+    for path in stale:
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed
 
 
 def clear() -> int:

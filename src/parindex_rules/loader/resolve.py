@@ -123,11 +123,24 @@ def looks_like_path(ref: str) -> bool:
 
 @dataclass(frozen=True)
 class Resolved:
-    """Where a ruleset's text comes from, and the name diagnostics use for it."""
+    """Where a ruleset's text comes from, and the names it is shown by.
+
+    ``display`` says what was asked for (``vinhlong-2023/so (parindex-rules)``); ``name`` is the
+    file diagnostics and explanations point at: the path as given, or an installed ruleset's
+    file on disk, so that ``FILE:LINE:COL`` opens in an editor — relative to the working folder
+    when it is inside it (an editable install, run from the repository: the same text on every
+    machine), else absolute (site-packages); the display only when the pack is not on disk, e.g.
+    a zipped install.
+    """
 
     display: str
     path: Path | None
     resource: Traversable | None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.display)
 
     def read_bytes(self) -> bytes:
         if self.path is not None:
@@ -140,16 +153,17 @@ def resolve(ref: str | Path) -> Resolved:
     """A path to an existing file, or an installed ruleset id. Raises RulesetError (PR010)."""
     if isinstance(ref, Path) or looks_like_path(str(ref)) or Path(str(ref)).is_file():
         path = Path(ref).expanduser()
-        return Resolved(display=str(ref), path=path, resource=None)
+        return Resolved(display=str(ref), path=path, resource=None, name=str(ref))
     text = str(ref)
     ids = known_ids()
     pack = ids.get(text)
     if pack is not None:
         resource = pack.find(text)
         if resource is not None:
-            return Resolved(
-                display=f"{text} ({pack.name})", path=_as_path(resource), resource=resource
-            )
+            on_disk = _as_path(resource)
+            display = f"{text} ({pack.name})"
+            name = _shown(on_disk) if on_disk is not None else display
+            return Resolved(display=display, path=on_disk, resource=resource, name=name)
     close = difflib.get_close_matches(text, list(ids), n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else None
     if hint is None and ids:
@@ -164,6 +178,15 @@ def resolve(ref: str | Path) -> Resolved:
             )
         ]
     )
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when inside it, else absolute."""
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(absolute)
 
 
 def _as_path(resource: Traversable) -> Path | None:

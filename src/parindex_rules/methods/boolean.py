@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from parindex_rules.diagnostics import shown
 from parindex_rules.methods._read import fold, points_text
 from parindex_rules.methods.base import (
     CompileContext,
@@ -74,7 +75,7 @@ class BooleanMethod(ScoringMethod):
                 return False
         labels = [x for x in (self.config.true_label, self.config.false_label) if x]
         hint = "write true or false" + (f" (or {' / '.join(map(repr, labels))})" if labels else "")
-        raise FactProblem("PR504", f"expected done or not done, got {raw!r}", hint=hint)
+        raise FactProblem("PR504", f"expected done or not done, got {shown(raw)}", hint=hint)
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
         done: bool = ctx.value

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from parindex_rules.diagnostics import shown
 from parindex_rules.methods._read import fold, points_text
 from parindex_rules.methods.base import (
     CompileContext,
@@ -72,7 +73,10 @@ class ChecklistMethod(ScoringMethod):
             met = []
             for key, value in raw.items():
                 if not isinstance(value, bool):
-                    raise FactProblem("PR504", f"condition {key!r}: expected true or false")
+                    raise FactProblem(
+                        "PR504",
+                        f"condition {shown(key)}: expected true or false, got {shown(value)}",
+                    )
                 if value:
                     met.append(key)
         elif isinstance(raw, list):
@@ -80,7 +84,7 @@ class ChecklistMethod(ScoringMethod):
         else:
             raise FactProblem(
                 "PR504",
-                f"expected the list of conditions met, got {raw!r}",
+                f"expected the list of conditions met, got {shown(raw)}",
                 hint="e.g. [" + ", ".join(c.key for c in self.config.conditions[:2]) + "]",
             )
         keys = set()
@@ -95,7 +99,9 @@ class ChecklistMethod(ScoringMethod):
                     if close
                     else "known: " + ", ".join(c.key for c in self.config.conditions)
                 )
-                raise FactProblem("PR511", f"{entry!r} is not a condition of this item", hint=hint)
+                raise FactProblem(
+                    "PR511", f"{shown(entry)} is not a condition of this item", hint=hint
+                )
             keys.add(condition.key)
         return frozenset(keys)
 

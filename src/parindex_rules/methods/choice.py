@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from parindex_rules.diagnostics import shown
 from parindex_rules.methods._read import fold, points_text
 from parindex_rules.methods.base import (
     CompileContext,
@@ -105,7 +106,7 @@ class ChoiceMethod(ScoringMethod):
         if not isinstance(raw, str):
             raise FactProblem(
                 "PR504",
-                f"expected the outcome's key or label, got {raw!r}",
+                f"expected the outcome's key or label, got {shown(raw)}",
                 hint="one of: " + "; ".join(self._choices()),
             )
         option = self._as_written.get(raw) or self._by_text.get(fold(raw))
@@ -114,7 +115,7 @@ class ChoiceMethod(ScoringMethod):
             hint = "one of: " + "; ".join(self._choices())
             if close:
                 hint = f"did you mean {self._by_text[close[0]].label!r}? " + hint
-            raise FactProblem("PR511", f"{raw!r} is not an outcome of this item", hint=hint)
+            raise FactProblem("PR511", f"{shown(raw)} is not an outcome of this item", hint=hint)
         return option
 
     def _choices(self) -> list[str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
+from parindex_rules.diagnostics import shown
 from parindex_rules.expr.nodes import MissingValue
 from parindex_rules.methods._read import points_text, read_decimal
 from parindex_rules.methods.base import (
@@ -68,7 +69,7 @@ class SurveyMethod(ScoringMethod):
         values: dict[int, Decimal] = {}
         for year, value in raw.items():
             if not str(year).isdigit():
-                raise FactProblem("PR504", f"survey year {year!r} is not a year")
+                raise FactProblem("PR504", f"survey year {shown(year)} is not a year")
             number = read_decimal(value, "a survey value")
             limit = self.config.scale if self.config.scale is not None else self.leaf.max
             if number < 0 or number > limit:

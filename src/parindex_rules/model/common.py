@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from parindex_rules.diagnostics import Path
+from parindex_rules.diagnostics import Path, shown
 from parindex_rules.numbers import NotADecimal, parse_decimal
 
 
@@ -38,6 +39,18 @@ _DECIMAL_SCHEMA = {
 #: An exact decimal, read from YAML/JSON text; "0,5" (decimal comma) accepted.
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal), WithJsonSchema(_DECIMAL_SCHEMA)]
 
+
+def normalise_name(text: str) -> str:
+    """A unit name as compared, not as shown: Unicode NFC (a precomposed "ộ" equals "o" with
+    its marks typed separately, as Word and some keyboards write it), case-folded, and every run
+    of whitespace (tabs, no-break spaces, line breaks) one space, none at either end.
+
+    ``normalise_name("  Sở  TƯ PHÁP\u00a0") == normalise_name("Sở Tư pháp")``.
+    """
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    return " ".join(folded.split())
+
+
 NODE_ID = re.compile(r"^(?:[IVXLCDM]+|\d+[a-z]?)(?:\.\d+[a-z]?)*$")
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 RULESET_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}/[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -54,7 +67,7 @@ def _to_node_id(value: Any) -> str:
     if not NODE_ID.match(value):
         raise PydanticCustomError(
             "invalid_id",
-            f'{value!r} is not a decision number such as "1", "1.2", "2.3.1" or "I.8"',
+            f'{shown(value)} is not a decision number such as "1", "1.2", "2.3.1" or "I.8"',
         )
     return value
 
@@ -63,7 +76,7 @@ def _to_name(value: Any) -> str:
     if not isinstance(value, str) or not NAME.match(value):
         raise PydanticCustomError(
             "invalid_name",
-            f"{value!r} is not a name: use lower-case ASCII letters, digits and _ "
+            f"{shown(value)} is not a name: use lower-case ASCII letters, digits and _ "
             "(e.g. so_dung_han)",
         )
     return value
@@ -104,13 +117,15 @@ def _to_text_date(value: Any) -> str:
     """Dates stay text in the model (ISO "2023-08-11"); checked for shape here."""
     text = str(value)
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-        raise PydanticCustomError("invalid_date", f"{value!r} is not a date written 2023-08-11")
+        raise PydanticCustomError(
+            "invalid_date", f"{shown(value)} is not a date written 2023-08-11"
+        )
     import datetime as _dt
 
     try:
         _dt.date.fromisoformat(text)
     except ValueError:
-        raise PydanticCustomError("invalid_date", f"{value!r} is not a real date") from None
+        raise PydanticCustomError("invalid_date", f"{shown(value)} is not a real date") from None
     return text
 
 

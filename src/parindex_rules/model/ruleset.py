@@ -14,7 +14,15 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 
-from parindex_rules.model.common import Dec, IsoDate, Name, NodeId, RulesetId, Strict
+from parindex_rules.model.common import (
+    Dec,
+    IsoDate,
+    Name,
+    NodeId,
+    RulesetId,
+    Strict,
+    normalise_name,
+)
 from parindex_rules.numbers import RoundingMode
 
 T = TypeVar("T")
@@ -193,11 +201,22 @@ class TieBreaker(Strict):
 
 
 class NotRanked(Provenanced):
-    """A unit the decision evaluates but does not rank (matched by unit id or exact name)."""
+    """A unit the decision evaluates but does not rank: matched by unit id (exactly) or by name
+    (compared after :func:`~parindex_rules.model.common.normalise_name`)."""
 
     unit: str | None = None
     name: str | None = None
     reason: str
+
+    def matches(self, unit: str, name: str | None) -> bool:
+        """Whether this entry names the unit with id `unit` and name `name`."""
+        if self.unit is not None and self.unit == unit:
+            return True
+        return (
+            self.name is not None
+            and name is not None
+            and normalise_name(self.name) == normalise_name(name)
+        )
 
 
 class Ranking(Provenanced):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from parindex_rules.diagnostics import Diagnostic, Path
+from parindex_rules.diagnostics import Diagnostic, Path, shown
 from parindex_rules.loader.yaml import SourceMap
 
 M = TypeVar("M", bound=BaseModel)
@@ -118,9 +118,7 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if value is None:
-        return "null"
-    text = repr(value) if isinstance(value, str) else str(value)
+    text = shown(value)
     if len(text) > 40:
         text = text[:37] + "..."
     return text

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parindex_rules import limits
 from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.loader.yaml import read_text
+from parindex_rules.model.ruleset import NotRanked
 from parindex_rules.numbers import NotADecimal, parse_decimal
 from parindex_rules.rank.ranking import RankEntry
 
@@ -214,6 +216,21 @@ def parse_scores(text: str, name: str = "<scores>") -> ScoresFile:
     if problems:
         raise DiagnosticError(problems)
     return ScoresFile(name, entries, places)
+
+
+def apply_not_ranked(scores: ScoresFile, rules: Sequence[NotRanked]) -> list[str]:
+    """Mark the units a ruleset's ``ranking.not_ranked`` names as not ranked, with its reason;
+    returns their ids. A unit the CSV already marks not ranked keeps the CSV's reason. Names
+    match as :meth:`NotRanked.matches` says (a CSV without a name column: the unit column)."""
+    marked: list[str] = []
+    for i, entry in enumerate(scores.entries):
+        if not entry.ranked:
+            continue
+        rule = next((r for r in rules if r.matches(entry.unit, entry.name)), None)
+        if rule is not None:
+            scores.entries[i] = replace(entry, ranked=False, reason=rule.reason)
+            marked.append(entry.unit)
+    return marked
 
 
 def _offsets(line: str, delimiter: str) -> list[int]:

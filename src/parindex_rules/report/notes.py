@@ -64,14 +64,19 @@ def node_note(
 
 
 def rank_cohort(ruleset: Ruleset, cohort: CohortResult) -> RankTable:
-    """Rank the cohort as its ruleset declares; ranks and classes are written on its units."""
+    """Rank the cohort as its ruleset declares; ranks and classes are written on its units,
+    and the table is kept on the cohort (``cohort.ranking``)."""
     from parindex_rules.rank.cohort import rank_results
 
-    return rank_results(ruleset.compiled, cohort.units, facts=cohort.facts)
+    cohort.ranking = rank_results(ruleset.compiled, cohort.units, facts=cohort.facts)
+    return cohort.ranking
 
 
 def ensure_ranked(ruleset: Ruleset, cohort: CohortResult) -> RankTable | None:
-    """Rank a cohort nobody has ranked yet (exporters get whatever their caller has)."""
+    """The cohort's ranking: the one :func:`rank_cohort` made, or a new one for a cohort
+    nobody has ranked yet (exporters get whatever their caller has)."""
+    if cohort.ranking is not None:
+        return cohort.ranking
     if any(u.rank is not None for u in cohort.units):
         return None
     return rank_cohort(ruleset, cohort)

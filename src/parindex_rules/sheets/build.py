@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from parindex_rules.compile.compiled import ROOT_ID
-from parindex_rules.diagnostics import Diagnostic, FactsError
+from parindex_rules.diagnostics import Diagnostic, FactsError, shown
 from parindex_rules.diagnostics import Path as NodePath
 from parindex_rules.loader.facts import Facts, facts_from_loaded
 from parindex_rules.loader.yaml import LoadedDocument, SourceMap
@@ -165,7 +165,7 @@ class FactsBuilder:
             if self.top[key] != value:
                 self.problem(
                     "PR823",
-                    f"{key} is {value!r} here but {self.top[key]!r} before",
+                    f"{key} is {shown(value)} here but {shown(self.top[key])} before",
                     pos,
                 )
             return
@@ -198,7 +198,7 @@ class FactsBuilder:
         if key in unit and unit[key] != value:
             self.problem(
                 "PR823",
-                f"unit {unit['unit']}: {key} is {value!r} here but {unit[key]!r} before",
+                f"unit {unit['unit']}: {key} is {shown(value)} here but {shown(unit[key])} before",
                 pos,
             )
             return
@@ -340,7 +340,7 @@ class FactsBuilder:
             mark = value if isinstance(value, bool) else yes_no(plain_text(value))
             if mark is None:
                 self.problem(
-                    "PR824", f"item {node_id}: applicable is true or false, not {value!r}", pos
+                    "PR824", f"item {node_id}: applicable is true or false, not {shown(value)}", pos
                 )
                 return
             if not mark:

@@ -54,10 +54,9 @@ def _comment(text: str, indent: str) -> list[str]:
 def yaml_template(ruleset: Ruleset) -> str:
     """The facts format with one unit to fill in and every leaf listed, commented."""
     doc = ruleset.document
-    lines = [f"# Mẫu số liệu đánh giá — {ruleset.title}", f"# Bộ chỉ số {ruleset.id}"]
-    banner = provisional_words(ruleset)
-    if banner:
-        lines.append(f"# {banner}")
+    banner = provisional_words(ruleset)  # a comment on the first line: the file stays valid
+    lines = [f"# {banner}"] if banner else []
+    lines += [f"# Mẫu số liệu đánh giá — {ruleset.title}", f"# Bộ chỉ số {ruleset.id}"]
     lines += [
         "# Điền mỗi đơn vị một mục trong `units` (chép khối `- unit:` cho đơn vị tiếp theo).",
         "# self: điểm tự đánh giá; appraisal: điểm thẩm định theo từng lần (Hội đồng ghi);",
