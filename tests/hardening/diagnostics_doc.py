@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata as metadata
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -72,18 +73,25 @@ def core_plugins_only() -> Iterator[None]:
     real = metadata.entry_points
 
     def entry_points(**params: Any) -> Any:
-        return [
+        found = real(**params) if params else real().select()
+        return metadata.EntryPoints(
             ep
-            for ep in real(**params)
+            for ep in found
             if getattr(ep, "dist", None) is not None and ep.dist.name == "parindex-rules"
-        ]
+        )
 
     registry.reset()
     metadata.entry_points = entry_points  # type: ignore[assignment]
+    cache_setting = os.environ.get("PARINDEX_NO_CACHE")
+    os.environ["PARINDEX_NO_CACHE"] = "1"  # the examples never read or fill the user's cache
     try:
         yield
     finally:
         metadata.entry_points = real
+        if cache_setting is None:
+            del os.environ["PARINDEX_NO_CACHE"]
+        else:
+            os.environ["PARINDEX_NO_CACHE"] = cache_setting
         registry.reset()
 
 

@@ -163,8 +163,10 @@ HOW_TO_FIX: dict[str, str] = {
     '"dưới 80%" is `below: 80`).',
     "PR622": 'Give the deadline either `date: 2024-11-30` or a yearly `day: "30/11"`, and '
     "a day that exists.",
-    "PR623": "Name the unit by `unit` (its id) or `name` (its exact name).",
+    "PR623": "Name the unit by `unit` (its id) or `name` (its name).",
     # -- plugins
+    "PR624": "Write the unit's id (`unit:`) or its name as the facts spell it; case, spacing "
+    "and Unicode form do not matter, diacritics do.",
     "PR701": "Install the plugin's package (and its dependencies) in the same environment, or "
     "uninstall it; `parindex list` shows which one.",
     "PR702": "The plugin registers the wrong kind of object for its group: update the plugin.",

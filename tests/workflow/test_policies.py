@@ -391,3 +391,34 @@ def test_bonus_and_penalty_criteria_agree_on_the_batch_path() -> None:
     batch = rs.evaluate_many(units)
     assert mismatches(rs, batch, units) == []
     assert batch.column("1", "score")[1] == "0.00"  # 0 + 1 + 1 − 2 = 0
+
+
+def test_not_ranked_names_match_whatever_their_case_spacing_or_unicode_form() -> None:
+    """The ruleset writes "Ban Dân tộc tỉnh"; a facts file typed elsewhere may hold it in
+    decomposed Unicode (NFD), in other case, with doubled or no-break spaces. Both the exact
+    and the batch path leave such a unit unranked, with the ruleset's reason; a unit whose
+    name only resembles it ("Ban Dân tộc huyện") is ranked."""
+    import unicodedata
+
+    head = """\
+    ranking:
+      not_ranked:
+        - {name: Ban Dân tộc tỉnh, reason: "Đánh giá nhưng không xếp hạng chung"}
+    """
+    rs = ruleset(TWO_FIELDS, head=head)
+    spellings = [
+        unicodedata.normalize("NFD", "Ban Dân tộc tỉnh"),
+        "BAN DÂN TỘC  TỈNH",
+        "ban\u00a0dân tộc tỉnh ",
+    ]
+    units = [
+        unit(f"u{i}", {"1.1": "2", "1.2": "3", "2.1": "4"}, name=name)
+        for i, name in enumerate([*spellings, "Ban Dân tộc huyện"])
+    ]
+    cohort = rs.evaluate_cohort(facts(units))
+    assert [(u.ranked, u.reason) for u in cohort.units] == [
+        *[(False, "Đánh giá nhưng không xếp hạng chung")] * 3,
+        (True, None),
+    ]
+    batch = rs.evaluate_many(units)
+    assert list(batch.ranked) == [False, False, False, True]

@@ -199,9 +199,7 @@ class BatchEngine:
         reasons = list(table.reasons)
         for rule in self.doc.ranking.not_ranked:
             for row in range(n):
-                if rule.unit == table.units[row] or (
-                    rule.name is not None and rule.name == table.names[row]
-                ):
+                if rule.matches(table.units[row], table.names[row]):
                     ranked[row] = False
                     reasons[row] = rule.reason
         return BatchResult(

@@ -77,7 +77,7 @@ def declaration_problems(
             problems.append(
                 source_map.diagnostic(
                     "PR623",
-                    "a not-ranked entry needs `unit` (id) or `name` (exact unit name)",
+                    "a not-ranked entry needs `unit` (id) or `name` (the unit's name)",
                     ("ranking", "not_ranked", i),
                 )
             )

@@ -205,9 +205,7 @@ class UnitEvaluation:
             # Excluded (e.g. dishonest evidence): neither evaluated nor ranked; result withheld.
             return result
         for rule in self.doc.ranking.not_ranked:
-            if rule.unit == self.unit.unit or (
-                rule.name is not None and rule.name == self.unit.name
-            ):
+            if rule.matches(self.unit.unit, self.unit.name):
                 result.ranked = False
                 result.reason = rule.reason
         self._check_items()

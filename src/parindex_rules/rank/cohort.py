@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from parindex_rules.codes import Code, Severity, register_codes
 from parindex_rules.compile.compiled import ROOT_ID, CompiledRuleset
+from parindex_rules.diagnostics import Diagnostic
 from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.loader.facts import Facts
 from parindex_rules.model.ruleset import RulesetDocument
@@ -12,6 +14,15 @@ from parindex_rules.numbers import Number
 from parindex_rules.rank.classes import Classifier
 from parindex_rules.rank.ranking import ALL, RankedUnit, RankEntry, Ranking, RankTable, Where
 from parindex_rules.rank.ties import ExactTies, NodeIndexTieBreaker, RoundedTies, TiePolicy
+
+register_codes(
+    Code(
+        "PR624",
+        "not-ranked-unmatched",
+        Severity.WARNING,
+        "A `ranking.not_ranked` entry matches no unit of the cohort ranked (check the spelling).",
+    ),
+)
 
 
 def tie_policy(document: RulesetDocument) -> TiePolicy:
@@ -87,6 +98,7 @@ def rank_results(
             where = (facts.file, line, column)
         entries.append(entry_for(result, where))
     table = ranking.rank(entries)
+    table.diagnostics.extend(_unmatched_not_ranked(compiled, results))
     by_unit = {r.unit: r for r in results}
     for placed in table.units:
         result = by_unit[placed.unit]
@@ -98,6 +110,28 @@ def rank_results(
         if total is not None:
             total.explanation.notes.append(_rank_note(placed, ranking))
     return table
+
+
+def _unmatched_not_ranked(
+    compiled: CompiledRuleset, results: Sequence[UnitResult]
+) -> list[Diagnostic]:
+    """A `ranking.not_ranked` entry that names none of the units ranked: most often a name
+    spelt otherwise than in the facts (names match after NFC, case folding and whitespace
+    collapsing), which would silently rank a unit the decision excludes."""
+    out = []
+    for i, rule in enumerate(compiled.document.ranking.not_ranked):
+        if any(rule.matches(r.unit, r.name) for r in results):
+            continue
+        named = f"unit {rule.unit}" if rule.unit is not None else f"name {rule.name!r}"
+        out.append(
+            compiled.source_map.diagnostic(
+                "PR624",
+                f"the not-ranked entry for {named} matches none of the {len(results)} units "
+                "ranked: check its spelling against the facts",
+                ("ranking", "not_ranked", i),
+            )
+        )
+    return out
 
 
 def _rank_note(placed: RankedUnit, ranking: Ranking) -> str:
