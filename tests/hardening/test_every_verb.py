@@ -8,6 +8,7 @@ that does not exist.) CI runs it on the whole corpus; HYPOTHESIS_PROFILE=dev on 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -48,3 +49,21 @@ def test_no_verb_fails_on_a_bad_input(case: Case, tmp_path: Path) -> None:
         shown = outcome.stdout + outcome.stderr
         assert "internal error" not in shown and "Traceback" not in shown, (argv, shown[-500:])
         assert outcome.exit in (0, 1, 2), argv
+
+
+@pytest.mark.parametrize("form", ["text", "json", "html"])
+def test_explain_exits_1_on_an_error_in_every_format(
+    form: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit with an error (PR509: an item that must be scored has no score) makes `explain`
+    exit 1 whatever the format, after writing what it can; the JSON is still a document."""
+    from parindex_rules.cli import main
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "facts"
+    argv = ["explain", str(corpus / "_rulesets" / "strict.yaml"), "--facts"]
+    argv += [str(corpus / "missing-required.yaml"), "--unit", "so-a", "--format", form]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "PR509" in err
+    if form == "json":
+        assert json.loads(out)["unit"] == "so-a"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+from html import escape
 
+from parindex_rules.api import Ruleset
 from parindex_rules.cli.common import (
     add_facts,
     add_format,
@@ -16,6 +18,7 @@ from parindex_rules.cli.common import (
 )
 from parindex_rules.diagnostics import Diagnostic, DiagnosticError
 from parindex_rules.evaluate.engine import STAGES
+from parindex_rules.evaluate.result import UnitResult
 from parindex_rules.report.json import dumps
 from parindex_rules.report.text import provisional_banner
 
@@ -57,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
     result = ruleset.evaluate(unit, stage=args.stage, facts=facts)
     print_diagnostics(result.diagnostics)
     if not result.evaluated:
-        emit(f"{result.unit} — {result.name}: result withheld ({result.reason})\n", args.out)
-        return 0
+        return _withheld(ruleset, result, args)
     node_id = args.item or "total"
     if node_id not in result.nodes:
         close = difflib.get_close_matches(node_id, list(result.nodes), n=1)
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             "explanation": explanation.to_json(depth=args.depth),
         }
         emit(dumps(data), args.out)
-        return 0
+        return 1 if any(d.is_error for d in result.diagnostics) else 0
     if args.format == "html":
         from parindex_rules.report.html import unit_page
 
@@ -100,3 +102,33 @@ def run(args: argparse.Namespace) -> int:
     lines.append(explanation.to_text(depth=args.depth))
     emit("\n".join(lines) + "\n", args.out)
     return 1 if any(d.is_error for d in result.diagnostics) else 0
+
+
+def _withheld(ruleset: Ruleset, result: UnitResult, args: argparse.Namespace) -> int:
+    """A unit excluded from evaluation has no explanation: say so in the format asked for."""
+    said = f"{result.unit} — {result.name}: result withheld ({result.reason})"
+    if args.format == "json":
+        data = {
+            "ruleset": ruleset.id,
+            "provisional": ruleset.provisional,
+            "unit": result.unit,
+            "name": result.name,
+            "stage": result.stage,
+            "evaluated": False,
+            "reason": result.reason,
+            "explanation": None,
+        }
+        emit(dumps(data), args.out)
+    elif args.format == "html":
+        banner = provisional_banner(ruleset.id, ruleset.provisional)
+        body = f'<div class="provisional-banner">{escape(banner)}</div>' if banner else ""
+        emit(
+            f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+            f"<title>{escape(result.name)}</title></head>\n"
+            f"<body>{body}<p>{escape(said)}</p></body></html>\n",
+            args.out,
+        )
+    else:
+        banner = provisional_banner(ruleset.id, ruleset.provisional)
+        emit("".join(f"{line}\n" for line in (banner, said) if line), args.out)
+    return 0
