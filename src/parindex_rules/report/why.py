@@ -31,6 +31,7 @@ from parindex_rules.numbers import (
     sub,
     total,
 )
+from parindex_rules.report.json import unit_json
 
 if TYPE_CHECKING:
     from parindex_rules.api import Ruleset
@@ -234,16 +235,8 @@ def unit_above(table: RankTable, units: list[UnitResult], result: UnitResult) ->
 
 
 def _unit_json(result: UnitResult) -> dict[str, Any]:
-    return {
-        "unit": result.unit,
-        "name": result.name,
-        "group": result.group,
-        "score": result.rounded(result.score),
-        "max": None if result.max is None else format_exact(result.max),
-        "index": result.rounded(result.index),
-        "rank": result.rank,
-        "ranked": result.ranked,
-    }
+    """The unit result of every command (shared/interfaces.md), without its nodes."""
+    return unit_json(result, nodes=False)
 
 
 def why_json(
