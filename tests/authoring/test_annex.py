@@ -222,6 +222,26 @@ def test_an_unrecognised_rule_is_kept_verbatim(tmp_path: Path) -> None:
     assert f"# review: rule text not recognised: {text!r}" in out.read_text(encoding="utf-8")
 
 
+def test_a_recognised_rule_is_kept_as_printed(tmp_path: Path) -> None:
+    """The cell's bullets, semicolons and line breaks stay in `rule` (what an auditor reads
+    beside the number); the outcomes are still recognised from it, and the quote of the source
+    is the same words on one line."""
+    cell = (
+        "- Ban hành kịp thời: 1 điểm;\n- Ban hành không kịp thời: 0,5 điểm;\n- Không ban hành: 0."
+    )
+    header = [["STT", "Nội dung", "Điểm tối đa", "Phương pháp chấm điểm"]]
+    rows = [["1", "LĨNH VỰC", "1", ""], ["1.1", "Ban hành kế hoạch", "1", cell]]
+    csv_path = tmp_path / "annex.csv"
+    write_csv(csv_path, header, rows)
+    out = tmp_path / "out.yaml"
+    assert main(["import-annex", str(csv_path), "--id", "thu-2020/so", "--out", str(out)]) == 0
+    leaf = load_yaml_text(out.read_text(encoding="utf-8"), "out").data["fields"][0]["criteria"][0]
+    assert leaf["rule"] == cell
+    assert leaf["scoring"]["method"] == "choice"
+    assert [str(o["points"]) for o in leaf["scoring"]["options"]] == ["1", "0.5", "0"]
+    assert leaf["source"]["quote"] == "Ban hành kế hoạch · 1 · " + cell.replace("\n", " ")
+
+
 # -- whole tables
 
 

@@ -60,6 +60,12 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _LEVELS = ("field", "criterion", "subcriterion")
 
 
+def as_printed(text: str) -> list[str]:
+    """A cell's lines as printed: NFC, blank lines and trailing spaces dropped, nothing else."""
+    lines = unicodedata.normalize("NFC", text).splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
 def clean(text: str) -> str:
     """A cell's words as printed: NFC, line breaks inside the cell joined by a space."""
     return " ".join(
@@ -366,7 +372,7 @@ class _Builder:
     def source(self, item: Item) -> dict[str, Any]:
         words = [item.name, item.max_text]
         if item.rule_text.strip():
-            words.append(" / ".join(split_lines(item.rule_text)))
+            words.append(clean(item.rule_text))
         words += [line.text for line in item.sub_rows]
         quote = " · ".join(w for w in words if w)
         return {
@@ -419,7 +425,9 @@ class _Builder:
 
     def leaf(self, item: Item, data: dict[str, Any], survey: bool) -> dict[str, Any]:
         lines = [RuleLine(text=line) for line in split_lines(item.rule_text)] + item.sub_rows
-        rule_words = [line.text for line in lines]
+        # The rule as the annex prints it (bullets, semicolons and line breaks kept): what an
+        # auditor reads beside the number. `lines` is only what the scoring is recognised from.
+        rule_words = [*as_printed(item.rule_text), *(line.text for line in item.sub_rows)]
         if rule_words:
             data["rule"] = "\n".join(rule_words)
         if item.evidence:
