@@ -47,3 +47,11 @@ def test_a_clean_file_loads() -> None:
     )
     fixed = fixed.replace("ranked: false", "ranked: false\n  reason: Đánh giá nhưng không xếp hạng")
     assert [u.unit for u in facts_text(fixed).units] == ["a", "b", "c"]
+
+
+def test_a_number_id_given_twice_is_found_as_its_text() -> None:
+    """`unit: 12` and `unit: "12"` are the same id (a bare number is read as text)."""
+    units = '- {unit: 12, name: A, items: {}}\n- {unit: "12", name: B, items: {}}\n'
+    with pytest.raises(FactsError) as caught:
+        facts_text(units)
+    assert [(d.code, d.line) for d in caught.value.diagnostics] == [("PR501", 5)]

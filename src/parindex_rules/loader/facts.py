@@ -97,6 +97,8 @@ def _unit_problems(units: list[Any], sm: SourceMap) -> list[Diagnostic]:
         if not isinstance(unit, dict):
             continue
         unit_id = unit.get("unit")
+        if isinstance(unit_id, int) and not isinstance(unit_id, bool):
+            unit_id = str(unit_id)  # a bare number is read as text, as the model reads it
         if isinstance(unit_id, str):
             if unit_id in seen:
                 line, _ = sm.locate(("units", seen[unit_id]))
