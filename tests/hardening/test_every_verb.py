@@ -67,3 +67,27 @@ def test_explain_exits_1_on_an_error_in_every_format(
     assert "PR509" in err
     if form == "json":
         assert json.loads(out)["unit"] == "so-a"
+
+
+@pytest.mark.parametrize("form", ["text", "json", "html"])
+def test_explain_of_a_withheld_unit_answers_in_the_format_asked(
+    form: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hà Nội's example excluded unit (evaluated: false) has no explanation tree: the answer
+    says so in the format asked for, with the provisional banner where a reader sees it."""
+    from parindex_rules.cli import main
+
+    root = Path(__file__).resolve().parent.parent.parent
+    argv = ["explain", "hanoi-2023/so", "--facts"]
+    argv += [str(root / "rulesets/hanoi-2023/examples/so-cohort.yaml")]
+    argv += ["--unit", "don-vi-vi-du-loai-tru", "--format", form]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    if form == "json":
+        data = json.loads(out)
+        assert (data["provisional"], data["evaluated"], data["explanation"]) == (True, False, None)
+    elif form == "html":
+        assert out.startswith("<!DOCTYPE html>") and 'class="banner"' in out
+        assert "result withheld" in out
+    else:
+        assert out.startswith("PROVISIONAL") and "result withheld" in out.splitlines()[1]

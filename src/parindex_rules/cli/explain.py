@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-from html import escape
 
 from parindex_rules.api import Ruleset
 from parindex_rules.cli.common import (
@@ -120,14 +119,9 @@ def _withheld(ruleset: Ruleset, result: UnitResult, args: argparse.Namespace) ->
         }
         emit(dumps(data), args.out)
     elif args.format == "html":
-        banner = provisional_banner(ruleset.id, ruleset.provisional)
-        body = f'<div class="provisional-banner">{escape(banner)}</div>' if banner else ""
-        emit(
-            f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
-            f"<title>{escape(result.name)}</title></head>\n"
-            f"<body>{body}<p>{escape(said)}</p></body></html>\n",
-            args.out,
-        )
+        from parindex_rules.report import html
+
+        emit(html.page(result.name, f"{html.banner(ruleset)}<p>{html.esc(said)}</p>"), args.out)
     else:
         banner = provisional_banner(ruleset.id, ruleset.provisional)
         emit("".join(f"{line}\n" for line in (banner, said) if line), args.out)
